@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapdemo: a reference character device with its own mmap.
+ *
+ * /dev/mapdemo is a misc device.  Every open file has a mode (zero,
+ * sparse or dma) that decides what its mappings are backed by; the mode
+ * is fixed by the first mmap().  This file holds the device, the file
+ * operations and the ioctls; each mode lives in a file of its own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+
+#include "mapdemo.h"
+
+static char *mode = "zero";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "default mode of a newly opened file: zero, sparse or dma");
+
+static bool allow_exec;
+module_param(allow_exec, bool, 0444);
+MODULE_PARM_DESC(allow_exec, "allow PROT_EXEC mappings (default: refused)");
+
+static ushort devmode = 0600;
+module_param(devmode, ushort, 0444);
+MODULE_PARM_DESC(devmode, "permission bits of /dev/mapdemo (default 0600)");
+
+unsigned long mapdemo_max_pages;
+module_param_named(max_pages, mapdemo_max_pages, ulong, 0444);
+MODULE_PARM_DESC(max_pages, "cap on pages the driver allocates in all (default: half of RAM)");
+
+static const char * const mode_names[MAPDEMO_MODE_NR] = {
+	[MAPDEMO_MODE_ZERO] = "zero",
+	[MAPDEMO_MODE_SPARSE] = "sparse",
+	[MAPDEMO_MODE_DMA] = "dma",
+};
+
+static u32 default_mode;
+
+static bool mode_supported(u32 m)
+{
+	return m == MAPDEMO_MODE_ZERO;
+}
+
+static int mapdemo_open(struct inode *inode, struct file *file)
+{
+	struct mapdemo_file *mf;
+
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	mf->stats = alloc_percpu(struct mapdemo_counters);
+	if (!mf->stats) {
+		kfree(mf);
+		return -ENOMEM;
+	}
+	mutex_init(&mf->lock);
+	mf->mode = default_mode;
+	file->private_data = mf;
+	return 0;
+}
+
+static int mapdemo_release(struct inode *inode, struct file *file)
+{
+	struct mapdemo_file *mf = file->private_data;
+
+	free_percpu(mf->stats);
+	mutex_destroy(&mf->lock);
+	kfree(mf);
+	return 0;
+}
+
+static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mapdemo_file *mf = file->private_data;
+	int ret;
+
+	/* Executable device memory is an attack vector: refuse it. */
+	if (!allow_exec) {
+		if (vma->vm_flags & VM_EXEC)
+			return -EPERM;
+		/* and make a later mprotect(PROT_EXEC) fail with EACCES */
+		vma->vm_flags &= ~VM_MAYEXEC;
+	}
+
+	mutex_lock(&mf->lock);
+	switch (mf->mode) {
+	case MAPDEMO_MODE_ZERO:
+		ret = mapdemo_zero_mmap(mf, vma);
+		break;
+	default:
+		ret = -EOPNOTSUPP;
+		break;
+	}
+	if (!ret)
+		mf->mapped = true;
+	mutex_unlock(&mf->lock);
+
+	if (!ret) {
+		mapdemo_count(mf, MD_STAT_MMAPS);
+		mapdemo_count(mf, MD_STAT_VMA_OPEN);
+	}
+	return ret;
+}
+
+/* zero mode reads zeros and swallows writes, as /dev/zero does. */
+static ssize_t mapdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	size_t done = 0;
+
+	while (iov_iter_count(to)) {
+		size_t chunk = min_t(size_t, iov_iter_count(to), PAGE_SIZE);
+		size_t n = iov_iter_zero(chunk, to);
+
+		done += n;
+		if (n < chunk)
+			return done ? done : -EFAULT;
+		if (signal_pending(current))
+			return done ? done : -ERESTARTSYS;
+		cond_resched();
+	}
+	return done;
+}
+
+static ssize_t mapdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t count = iov_iter_count(from);
+
+	iov_iter_advance(from, count);
+	return count;
+}
+
+static long ioctl_set_mode(struct mapdemo_file *mf, u32 __user *arg)
+{
+	long ret = 0;
+	u32 m;
+
+	if (get_user(m, arg))
+		return -EFAULT;
+	if (m >= MAPDEMO_MODE_NR)
+		return -EINVAL;
+	if (!mode_supported(m))
+		return -EOPNOTSUPP;
+
+	mutex_lock(&mf->lock);
+	if (mf->mapped)
+		ret = -EBUSY;
+	else
+		mf->mode = m;
+	mutex_unlock(&mf->lock);
+	return ret;
+}
+
+static long ioctl_info(struct mapdemo_file *mf, struct mapdemo_info __user *arg)
+{
+	struct mapdemo_info info = {
+		.mode = READ_ONCE(mf->mode),
+		.page_size = PAGE_SIZE,
+		.max_pages = mapdemo_max_pages,
+		.flags = allow_exec ? MAPDEMO_INFO_ALLOW_EXEC : 0,
+	};
+
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long ioctl_stats(struct mapdemo_file *mf, struct mapdemo_stats __user *arg)
+{
+	struct mapdemo_stats st = {};
+	u32 scope, pad;
+
+	if (get_user(scope, &arg->scope) || get_user(pad, &arg->pad))
+		return -EFAULT;
+	if (pad)
+		return -EINVAL;
+
+	switch (scope) {
+	case MAPDEMO_STATS_DEVICE:
+		mapdemo_stats_fill(mapdemo_device_stats(), &st);
+		break;
+	case MAPDEMO_STATS_FILE:
+		mapdemo_stats_fill(mf->stats, &st);
+		break;
+	default:
+		return -EINVAL;
+	}
+	st.scope = scope;
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct mapdemo_file *mf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MAPDEMO_IOC_SET_MODE:
+		return ioctl_set_mode(mf, uarg);
+	case MAPDEMO_IOC_GET_MODE:
+		return put_user(READ_ONCE(mf->mode), (u32 __user *)uarg);
+	case MAPDEMO_IOC_INFO:
+		return ioctl_info(mf, uarg);
+	case MAPDEMO_IOC_STATS:
+		return ioctl_stats(mf, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mapdemo_fops = {
+	.owner		= THIS_MODULE,
+	.open		= mapdemo_open,
+	.release	= mapdemo_release,
+	.mmap		= mapdemo_mmap,
+	.read_iter	= mapdemo_read_iter,
+	.write_iter	= mapdemo_write_iter,
+	.llseek		= noop_llseek,
+	.unlocked_ioctl	= mapdemo_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static struct miscdevice mapdemo_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= MAPDEMO_DEVICE_NAME,
+	.fops	= &mapdemo_fops,
+	.groups	= mapdemo_groups,
+};
+
+static int __init mapdemo_parse_params(void)
+{
+	int m = sysfs_match_string(mode_names, mode);
+
+	if (m < 0 || !mode_supported(m)) {
+		pr_err("mode=%s: not one of zero, sparse, dma\n", mode);
+		return -EINVAL;
+	}
+	default_mode = m;
+
+	if (devmode & ~0666) {
+		pr_err("devmode=%#o: only read and write bits may be set\n",
+		       devmode);
+		return -EINVAL;
+	}
+	mapdemo_misc.mode = devmode;
+
+	if (!mapdemo_max_pages)
+		mapdemo_max_pages = totalram_pages() / 2;
+	return 0;
+}
+
+static int __init mapdemo_init(void)
+{
+	int ret;
+
+	ret = mapdemo_parse_params();
+	if (ret)
+		return ret;
+
+	ret = mapdemo_stats_init();
+	if (ret)
+		return ret;
+	ret = mapdemo_pages_init();
+	if (ret)
+		goto err_stats;
+	ret = mapdemo_zero_init();
+	if (ret)
+		goto err_pages;
+	ret = misc_register(&mapdemo_misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", MAPDEMO_DEVICE_NAME, ret);
+		goto err_zero;
+	}
+	return 0;
+
+err_zero:
+	mapdemo_zero_exit();
+err_pages:
+	mapdemo_pages_exit();
+err_stats:
+	mapdemo_stats_exit();
+	return ret;
+}
+
+static void __exit mapdemo_exit(void)
+{
+	misc_deregister(&mapdemo_misc);
+	mapdemo_zero_exit();
+	mapdemo_pages_exit();
+	mapdemo_stats_exit();
+}
+
+module_init(mapdemo_init);
+module_exit(mapdemo_exit);
+
+MODULE_DESCRIPTION("Reference mmap driver: zero, sparse and DMA mappings");
+MODULE_AUTHOR("The mapdemo authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mapdemo internals shared by the device core and the mapping modes.
+ */
+#ifndef _MAPDEMO_H
+#define _MAPDEMO_H
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+
+#include "uapi/mapdemo.h"
+
+/* Raw event counters; pages_live and vmas_live are derived from them. */
+enum mapdemo_stat {
+	MD_STAT_MMAPS,
+	MD_STAT_FAULTS,
+	MD_STAT_FAULT_AROUND,
+	MD_STAT_HUGE_FAULTS,
+	MD_STAT_COW,
+	MD_STAT_MKWRITE,
+	MD_STAT_PAGES_ALLOC,
+	MD_STAT_PAGES_FREED,
+	MD_STAT_SIGBUS,
+	MD_STAT_OOM,
+	MD_STAT_VMA_OPEN,
+	MD_STAT_VMA_CLOSE,
+	MD_STAT_NR
+};
+
+struct mapdemo_counters {
+	u64 v[MD_STAT_NR];
+};
+
+/* One per open file of /dev/mapdemo. */
+struct mapdemo_file {
+	/*
+	 * @lock serialises the mode against mmap(): the mode may change only
+	 * while @mapped is false, and mmap() sets @mapped under it.
+	 */
+	struct mutex lock;
+	u32 mode;
+	bool mapped;
+	struct mapdemo_counters __percpu *stats;
+};
+
+/* stats.c */
+void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);
+void mapdemo_stats_fill(struct mapdemo_counters __percpu *stats,
+			struct mapdemo_stats *out);
+struct mapdemo_counters __percpu *mapdemo_device_stats(void);
+int mapdemo_stats_init(void);
+void mapdemo_stats_exit(void);
+extern const struct attribute_group *mapdemo_groups[];
+
+/* pages.c: every page the driver hands out comes from here, zeroed. */
+struct page *mapdemo_page_alloc(struct mapdemo_file *mf);
+void mapdemo_page_free(struct mapdemo_file *mf, struct page *page);
+int mapdemo_pages_init(void);
+void mapdemo_pages_exit(void);
+extern unsigned long mapdemo_max_pages;
+
+/* zero.c */
+int mapdemo_zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma);
+int mapdemo_zero_init(void);
+void mapdemo_zero_exit(void);
+
+/* vma.c: helpers common to every mode's vm_operations */
+void mapdemo_vma_opened(struct vm_area_struct *vma);
+void mapdemo_vma_closed(struct vm_area_struct *vma);
+
+static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
+{
+	return vma->vm_file->private_data;
+}
+
+#endif /* _MAPDEMO_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mapdemo ioctl ABI: the one header shared by the driver and userspace.
+ *
+ * Every structure has fixed-size fields and explicit padding so that 32-bit
+ * and 64-bit callers see the same layout; reserved fields must be zero.
+ */
+#ifndef _UAPI_MAPDEMO_H
+#define _UAPI_MAPDEMO_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define MAPDEMO_DEVICE_NAME	"mapdemo"
+
+/* Per-file mapping mode, chosen before the first mmap(). */
+enum mapdemo_mode {
+	MAPDEMO_MODE_ZERO	= 0,	/* fresh zero-filled pages, like /dev/zero */
+	MAPDEMO_MODE_SPARSE	= 1,	/* one device-wide sparse buffer */
+	MAPDEMO_MODE_DMA	= 2,	/* one contiguous DMA-coherent buffer */
+	MAPDEMO_MODE_NR
+};
+
+/* How dma mode inserts its buffer into a mapping. */
+enum mapdemo_dma_style {
+	MAPDEMO_DMA_PFN		= 0,	/* VM_PFNMAP | VM_IO, cannot be pinned */
+	MAPDEMO_DMA_PAGE	= 1,	/* struct page backed, can be pinned */
+	MAPDEMO_DMA_STYLE_NR
+};
+
+struct mapdemo_info {
+	__u32 mode;		/* this file's mode */
+	__u32 page_size;
+	__u64 sparse_size;	/* bytes */
+	__u64 dma_size;		/* bytes, 0 when no buffer is allocated */
+	__u64 dma_addr;		/* bus address; 0 unless CAP_SYS_ADMIN */
+	__u64 max_pages;	/* cap on pages the driver allocates in all */
+	__u32 dma_style;	/* enum mapdemo_dma_style */
+	__u32 flags;		/* MAPDEMO_INFO_* */
+	__u64 reserved[4];
+};
+
+#define MAPDEMO_INFO_ALLOW_EXEC		0x1U
+#define MAPDEMO_INFO_DMA_ADDR_VALID	0x2U
+
+enum mapdemo_stats_scope {
+	MAPDEMO_STATS_DEVICE	= 0,	/* every file of the device */
+	MAPDEMO_STATS_FILE	= 1,	/* the file the ioctl is issued on */
+};
+
+struct mapdemo_stats {
+	__u32 scope;		/* in: enum mapdemo_stats_scope */
+	__u32 pad;		/* in: must be zero */
+	__u64 mmaps;		/* successful mmap() calls */
+	__u64 faults;		/* calls to the fault handlers */
+	__u64 fault_around;	/* fault-around batches (map_pages) */
+	__u64 huge_faults;	/* PMD-sized mappings installed */
+	__u64 cow;		/* private write faults served by copy */
+	__u64 mkwrite;		/* page_mkwrite calls */
+	__u64 pages_alloc;	/* pages the driver allocated */
+	__u64 pages_freed;	/* pages the driver freed */
+	__u64 pages_live;	/* pages_alloc - pages_freed */
+	__u64 sigbus;		/* faults answered with SIGBUS */
+	__u64 oom;		/* faults answered with VM_FAULT_OOM */
+	__u64 vmas_live;	/* VMAs currently mapping the device */
+	__u64 reserved[4];
+};
+
+#define MAPDEMO_IOC_MAGIC	0xBE
+
+#define MAPDEMO_IOC_SET_MODE	_IOW(MAPDEMO_IOC_MAGIC, 0x00, __u32)
+#define MAPDEMO_IOC_GET_MODE	_IOR(MAPDEMO_IOC_MAGIC, 0x01, __u32)
+#define MAPDEMO_IOC_INFO	_IOR(MAPDEMO_IOC_MAGIC, 0x02, struct mapdemo_info)
+#define MAPDEMO_IOC_STATS	_IOWR(MAPDEMO_IOC_MAGIC, 0x03, struct mapdemo_stats)
+
+#endif /* _UAPI_MAPDEMO_H */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zero mode: fresh zero-filled pages for every mapping, like /dev/zero,
+ * but served by our own ->fault instead of being handed to shmem.
+ *
+ * Each mmap() gets a struct zero_map holding the pages faulted into it,
+ * indexed by page offset.  The VMAs that descend from that mmap() - its
+ * splits, its mremap()ed moves, its copies in fork children - share the
+ * zero_map and its pages, which is what makes MAP_SHARED shared.  The
+ * pages are freed when the last of those VMAs is closed.
+ *
+ * MAP_PRIVATE read faults map the shared (still zero) page read-only;
+ * the first write makes the core copy it into an anonymous page, so
+ * private writes never reach the zero_map.
+ */
+#include <linux/highmem.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "mapdemo.h"
+
+struct zero_map {
+	refcount_t users;		/* VMAs sharing @pages */
+	struct mapdemo_file *mf;	/* the file mapped; outlives its VMAs */
+	struct xarray pages;		/* page offset -> struct page */
+};
+
+/*
+ * The source for private write faults: the core copies it into the new
+ * anonymous page, so it is only ever read and never mapped.
+ */
+static struct page *cow_source;
+
+static void zero_vm_open(struct vm_area_struct *vma)
+{
+	struct zero_map *zm = vma->vm_private_data;
+
+	refcount_inc(&zm->users);
+	mapdemo_vma_opened(vma);
+}
+
+static void zero_map_free(struct zero_map *zm)
+{
+	struct page *page;
+	unsigned long idx;
+
+	xa_for_each(&zm->pages, idx, page)
+		mapdemo_page_free(zm->mf, page);
+	xa_destroy(&zm->pages);
+	kfree(zm);
+}
+
+static void zero_vm_close(struct vm_area_struct *vma)
+{
+	struct zero_map *zm = vma->vm_private_data;
+
+	mapdemo_vma_closed(vma);
+	if (refcount_dec_and_test(&zm->users))
+		zero_map_free(zm);
+}
+
+/* Find the page at @pgoff, allocating it zeroed on first touch. */
+static struct page *zero_map_page(struct zero_map *zm, pgoff_t pgoff,
+				  vm_fault_t *err)
+{
+	struct page *page, *old;
+
+	page = xa_load(&zm->pages, pgoff);
+	if (page)
+		return page;
+
+	page = mapdemo_page_alloc(zm->mf);
+	if (!page) {
+		*err = VM_FAULT_OOM;
+		return NULL;
+	}
+
+	/*
+	 * Two threads may fault the same offset at once; the xarray's own
+	 * lock (taken inside xa_cmpxchg) decides which page wins.
+	 */
+	old = xa_cmpxchg(&zm->pages, pgoff, NULL, page, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		mapdemo_page_free(zm->mf, page);
+		*err = VM_FAULT_OOM;
+		return NULL;
+	}
+	if (old) {
+		mapdemo_page_free(zm->mf, page);
+		page = old;
+	}
+	return page;
+}
+
+static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
+{
+	struct zero_map *zm = vmf->vma->vm_private_data;
+	vm_fault_t err = 0;
+	struct page *page;
+
+	mapdemo_count(zm->mf, MD_STAT_FAULTS);
+
+	if (vmf->cow_page) {
+		/* A private write: only the copy source is needed. */
+		mapdemo_count(zm->mf, MD_STAT_COW);
+		page = cow_source;
+	} else {
+		page = zero_map_page(zm, vmf->pgoff, &err);
+		if (!page) {
+			mapdemo_count(zm->mf, MD_STAT_OOM);
+			return err;
+		}
+	}
+
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct zero_vm_ops = {
+	.open	= zero_vm_open,
+	.close	= zero_vm_close,
+	.fault	= zero_vm_fault,
+};
+
+int mapdemo_zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+{
+	struct zero_map *zm;
+
+	zm = kzalloc(sizeof(*zm), GFP_KERNEL);
+	if (!zm)
+		return -ENOMEM;
+	refcount_set(&zm->users, 1);
+	zm->mf = mf;
+	xa_init(&zm->pages);
+
+	vma->vm_private_data = zm;
+	vma->vm_ops = &zero_vm_ops;
+	return 0;
+}
+
+int mapdemo_zero_init(void)
+{
+	cow_source = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	return cow_source ? 0 : -ENOMEM;
+}
+
+void mapdemo_zero_exit(void)
+{
+	__free_page(cow_source);
+}

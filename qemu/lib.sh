@@ -1,0 +1,163 @@
+# shellcheck shell=bash
+# Helpers shared by the harness scripts: build an initramfs, pick an
+# accelerator, boot the guest and judge its kernel log.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${MAPDEMO_CACHE:-$HOME/.cache/mapdemo}
+build=$top/build
+
+die() { echo "mapdemo: $*" >&2; exit 1; }
+
+# Load KREL, KDIR, VMLINUZ, KMODULES for the configured kernel.
+load_kernel() {
+	local env
+	env=$("$top/qemu/kernel-fetch") || exit 1
+	eval "$env"
+}
+
+# Copy an ELF file's shared libraries (as ldd resolves them) into $1/lib.
+copy_libs() {
+	local root=$1 f=$2 lib
+	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+		case $lib in
+		*/ld-linux-x86-64.so.2)
+			mkdir -p "$root/lib64"
+			cp -L "$lib" "$root/lib64/ld-linux-x86-64.so.2" ;;
+		*)
+			cp -Ln "$lib" "$root/lib/" ;;
+		esac
+	done
+}
+
+# mk_initramfs OUT CMD-SCRIPT [--interactive] FILE...
+# FILEs go to /mapdemo/bin (executables and scripts) with their libraries;
+# the module goes to /lib/modules/$KREL/extra so libkmod finds it by name.
+mk_initramfs() {
+	local out=$1 cmd=$2 root f
+	shift 2
+	root=$(mktemp -d "$build/initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,lib,lib64,proc,sys,dev,tmp,mapdemo/bin,mapdemo/lib}
+	mkdir -p "$root/lib/modules/$KREL/extra"
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$top/qemu/guest-init" "$root/init"
+	chmod 0755 "$root/init"
+	cp "$cmd" "$root/mapdemo/cmd"
+	for f in "$@"; do
+		case $f in
+		--interactive) touch "$root/mapdemo/interactive"; continue ;;
+		esac
+		[ -e "$f" ] || die "initramfs: no such file: $f"
+		cp -L "$f" "$root/mapdemo/bin/"
+		[ "$(head -c4 "$f" | tail -c3)" = ELF ] && copy_libs "$root" "$f"
+	done
+	cp "$top/driver/mapdemo.ko" "$root/lib/modules/$KREL/extra/"
+	cp "$KMODULES"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$KREL/"
+	depmod -b "$root" "$KREL" || die "depmod failed"
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$out" ||
+		die "cannot write initramfs $out"
+	rm -rf "$root"
+}
+
+qemu_base() {
+	echo qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
+		-display none -m "${GUEST_MEM:-2048}" -smp "${GUEST_CPUS:-2}"
+}
+
+# Decide between KVM and TCG.  /dev/kvm can exist and still hang a guest,
+# so a short probe boot must reach the guest's init.  Cached per kernel;
+# ACCEL=kvm or ACCEL=tcg skips the probe.
+choose_accel() {
+	local stamp=$cache/accel-$KREL probe rc
+	case ${ACCEL:-auto} in
+	kvm|tcg) echo "$ACCEL"; return ;;
+	auto) ;;
+	*) die "ACCEL=$ACCEL: must be kvm, tcg or auto" ;;
+	esac
+	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo "mapdemo: no usable /dev/kvm: TCG" >&2
+		echo tcg; return
+	fi
+	if [ -f "$stamp" ]; then
+		echo "mapdemo: accelerator from an earlier probe: $(cat "$stamp") (ACCEL=kvm|tcg overrides)" >&2
+		cat "$stamp"; return
+	fi
+	echo "mapdemo: probing KVM with a short boot" >&2
+	probe=$(mktemp -d "$build/probe.XXXXXX")
+	echo 'true' > "$probe/cmd"
+	mk_initramfs "$probe/initrd" "$probe/cmd"
+	rc=0
+	timeout 20 $(qemu_base) -accel kvm -cpu host -kernel "$VMLINUZ" \
+		-initrd "$probe/initrd" -append "console=ttyS0 quiet" \
+		-serial null -serial "file:$probe/out" >/dev/null 2>&1 || rc=$?
+	if [ $rc -eq 0 ] && grep -q '@@mapdemo-exit' "$probe/out" 2>/dev/null; then
+		echo "mapdemo: KVM guest reached init: KVM" >&2
+		echo kvm | tee "$stamp"
+	else
+		echo "mapdemo: KVM guest did not reach init (status $rc): TCG" >&2
+		echo tcg | tee "$stamp"
+	fi
+	rm -rf "$probe"
+}
+
+# Lines of a kernel log that are real reports, not Debian's benign
+# "bug"-containing boot lines.
+kernel_reports() {
+	grep -aE 'Oops|BUG:|kernel BUG at|WARNING:|KASAN|UBSAN:|INFO: possible|possible circular locking|possible recursive locking|lockdep|Bad page (state|map)|general protection fault|Kernel panic|kmemleak: [0-9]+ new suspected|Call Trace:' "$1" |
+		grep -avE 'lockdep: (enabled|disabled)' || true
+}
+
+# boot_guest INITRD TIMEOUT [interactive]
+# Streams the guest's output; returns the guest's exit status, or 124 on
+# a hang, or 125 when the guest gave no verdict.  Sets $workdir.
+boot_guest() {
+	local initrd=$1 limit=$2 mode=${3:-batch} accel cpu rc stage
+	accel=$(choose_accel)
+	used_accel=$accel
+	cpu=max
+	[ "$accel" = kvm ] && cpu=host
+	echo "mapdemo: booting $KREL under $accel" >&2
+	workdir=$(mktemp -d "$build/boot.XXXXXX")
+	local append="console=ttyS0 loglevel=7 panic=-1 ${KERNEL_CMDLINE:-}"
+	if [ "$mode" = interactive ]; then
+		$(qemu_base) -accel "$accel" -cpu "$cpu" -kernel "$VMLINUZ" \
+			-initrd "$initrd" -append "$append" \
+			-serial mon:stdio -serial "file:$workdir/out.log"
+		return 0
+	fi
+	{
+		timeout "$limit" $(qemu_base) -accel "$accel" -cpu "$cpu" \
+			-kernel "$VMLINUZ" -initrd "$initrd" -append "$append" \
+			-serial "file:$workdir/kernel.log" \
+			-chardev stdio,id=out,signal=off -serial chardev:out \
+			< /dev/null
+		echo $? > "$workdir/qemu.rc"
+	} | tr -d '\r' | tee "$workdir/out.log" | { grep -av '^@@mapdemo' || true; }
+	rc=$(cat "$workdir/qemu.rc")
+	if [ $rc -eq 124 ]; then
+		stage=$(grep -ao '^@@mapdemo-stage .*' "$workdir/out.log" | tail -n1 | cut -d' ' -f2-)
+		echo "mapdemo: guest hung in stage '${stage:-kernel boot}', killed after ${limit}s" >&2
+		return 124
+	fi
+	rc=$(sed -n 's/^@@mapdemo-exit \([0-9]*\)$/\1/p' "$workdir/out.log" | tail -n1)
+	if [ -z "$rc" ]; then
+		echo "mapdemo: guest gave no verdict (kernel log: $workdir/kernel.log)" >&2
+		tail -n 20 "$workdir/kernel.log" >&2
+		return 125
+	fi
+	return "$rc"
+}
+
+# Print the kernel's reports from the last boot; false if there were any.
+kernel_log_clean() {
+	local reports
+	reports=$(kernel_reports "$workdir/kernel.log")
+	[ -z "$reports" ] && return 0
+	echo "mapdemo: the guest kernel reported:" >&2
+	echo "$reports" | sed 's/^/  /' >&2
+	return 1
+}
+
+# Build the module and the userspace binaries for the configured kernel.
+build_all() {
+	make -C "$top" -s build >&2 || die "build failed"
+}

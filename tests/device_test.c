@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/* The device: the mode ioctl, info, stats by ioctl and in sysfs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+Test(device, node_is_0600)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(MAPDEMO_DEFAULT_PATH, &st), 0);
+	cr_assert(S_ISCHR(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
+}
+
+Test(device, mode_is_fixed_by_first_mmap)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DEFAULT);
+	void *p;
+
+	cr_assert_eq(mapdemo_get_mode(&dev), MAPDEMO_MODE_ZERO);
+	cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_ZERO), 0);
+	p = map_dev(&dev, page_size, PROT_READ, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_ZERO), -EBUSY);
+	munmap(p, page_size);
+	/* still busy: the file has been mapped */
+	cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_ZERO), -EBUSY);
+	mapdemo_device_close(&dev);
+}
+
+Test(device, bad_ioctls)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DEFAULT);
+	struct mapdemo_stats st;
+	__u32 m = 99;
+
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SET_MODE, &m), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SET_MODE, (void *)16), -1);
+	cr_assert_eq(errno, EFAULT);
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_INFO, (void *)16), -1);
+	cr_assert_eq(errno, EFAULT);
+	cr_assert_eq(ioctl(dev.fd, _IO(MAPDEMO_IOC_MAGIC, 0x7f), 0), -1);
+	cr_assert_eq(errno, ENOTTY);
+	memset(&st, 0, sizeof(st));
+	st.scope = 7;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_STATS, &st), -1);
+	cr_assert_eq(errno, EINVAL);
+	mapdemo_device_close(&dev);
+}
+
+Test(device, info)
+{
+	struct mapdemo_device dev = open_dev(O_RDONLY, MAPDEMO_MODE_DEFAULT);
+	struct mapdemo_info info;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	cr_assert_eq(info.mode, MAPDEMO_MODE_ZERO);
+	cr_assert_eq(info.page_size, page_size);
+	cr_assert_gt(info.max_pages, 0);
+	cr_assert_eq(info.flags & MAPDEMO_INFO_ALLOW_EXEC, 0);
+	mapdemo_device_close(&dev);
+}
+
+static unsigned long long sysfs_stat(const char *name)
+{
+	char path[128];
+	unsigned long long v = ~0ULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/mapdemo/stats/%s", name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fscanf(f, "%llu", &v), 1);
+	fclose(f);
+	return v;
+}
+
+Test(device, sysfs_stats_match_ioctl)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	size_t len = 5 * page_size;
+	struct mapdemo_stats st;
+	char *p;
+
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	memset(p, 1, len);
+	st = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(sysfs_stat("pages_live"), st.pages_live);
+	cr_assert_eq(sysfs_stat("vmas_live"), st.vmas_live);
+	cr_assert_eq(sysfs_stat("faults"), st.faults);
+	cr_assert_eq(sysfs_stat("mmaps"), st.mmaps);
+	cr_assert_eq(sysfs_stat("pages_alloc"), st.pages_alloc);
+	cr_assert_geq(st.pages_live, 5);
+	munmap(p, len);
+	mapdemo_device_close(&dev);
+	cr_assert_eq(sysfs_stat("pages_live"), 0);
+	cr_assert_eq(sysfs_stat("vmas_live"), 0);
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The suite, run inside the guest by `make check`.  Prints TAP lines the
+# host counts; the module is loaded and unloaded through libmapdemo.
+tap() {	# tap STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi
+}
+
+echo "@@mapdemo-stage load-module"
+mapdemo load mapdemo
+rc=$?
+tap $rc "guest::load the module through libmapdemo"
+[ $rc -eq 0 ] || exit 1
+
+for t in /mapdemo/bin/*_test; do
+	echo "@@mapdemo-stage test ${t##*/}"
+	# one job: the tests read device-wide counters
+	"$t" --tap=- -j1 --timeout 120
+done
+
+echo "@@mapdemo-stage unload-module"
+mapdemo unload
+tap $? "guest::unload the module through libmapdemo"
+mapdemo info | grep -q '^module *absent$'
+tap $? "guest::module absent after unload"
+exit 0

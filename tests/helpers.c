@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+size_t page_size;
+
+static void __attribute__((constructor)) init_page_size(void)
+{
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+}
+
+struct mapdemo_device open_dev(int oflags, int mode)
+{
+	struct mapdemo_device dev;
+	int ret = mapdemo_device_open(&dev, NULL, oflags, mode);
+
+	cr_assert_eq(ret, 0, "open %s in mode %d: %s", MAPDEMO_DEFAULT_PATH,
+		     mode, strerror(-ret));
+	return dev;
+}
+
+void *map_dev(struct mapdemo_device *dev, size_t len, int prot, int flags,
+	      off_t off)
+{
+	return mmap(NULL, len, prot, flags, dev->fd, off);
+}
+
+struct mapdemo_stats dev_stats(struct mapdemo_device *dev, int scope)
+{
+	struct mapdemo_stats st;
+	int ret = mapdemo_stats(dev, scope, &st);
+
+	cr_assert_eq(ret, 0, "stats: %s", strerror(-ret));
+	return st;
+}
+
+struct mapdemo_stats device_stats(void)
+{
+	struct mapdemo_device dev = open_dev(O_RDONLY, MAPDEMO_MODE_DEFAULT);
+	struct mapdemo_stats st = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+
+	mapdemo_device_close(&dev);
+	return st;
+}
+
+size_t count_not(const void *p, size_t len, uint8_t val)
+{
+	const uint8_t *b = p;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += b[i] != val;
+	return n;
+}
+
+struct mapdemo_probe_result probe_page(void *page, int access)
+{
+	struct mapdemo_probe_result r;
+	int ret = mapdemo_probe(page, page_size, access, &r, 1);
+
+	cr_assert_eq(ret, 1, "probe %p: %s", page, strerror(-ret));
+	return r;
+}
+
+int in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(fn(arg));
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "child died with status %#x", status);
+	return WEXITSTATUS(status);
+}

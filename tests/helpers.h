@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers of the in-guest tests. */
+#ifndef MAPDEMO_TEST_HELPERS_H
+#define MAPDEMO_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <criterion/criterion.h>
+
+#include "libmapdemo.h"
+
+extern size_t page_size;
+
+/* Open /dev/mapdemo with @oflags in @mode; the test fails if it cannot. */
+struct mapdemo_device open_dev(int oflags, int mode);
+
+/* mmap() the device, returning MAP_FAILED with errno set on failure. */
+void *map_dev(struct mapdemo_device *dev, size_t len, int prot, int flags,
+	      off_t off);
+
+struct mapdemo_stats dev_stats(struct mapdemo_device *dev, int scope);
+
+/* The whole device's counters, through a file of its own. */
+struct mapdemo_stats device_stats(void);
+
+/* Count bytes in [p, p+len) that differ from @val. */
+size_t count_not(const void *p, size_t len, uint8_t val);
+
+/* Probe one page; returns its result (the test fails if probing fails). */
+struct mapdemo_probe_result probe_page(void *page, int access);
+
+/* Run @fn(arg) in a fork child; returns its exit status (0-255). */
+int in_child(int (*fn)(void *), void *arg);
+
+#endif

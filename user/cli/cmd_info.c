@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+/* mapdemo info / stats */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const state_names[] = {
+	"absent", "live", "coming", "going", "builtin"
+};
+
+static void info_help(void)
+{
+	puts("usage: mapdemo info\n\n"
+	     "Print the module's state and the device's sizes and settings.");
+}
+
+static int info_run(int argc, char **argv)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	int state, ret;
+
+	if (argc > 1)
+		return fail(EXIT_USAGE, "info: unexpected argument '%s'", argv[1]);
+	state = mapdemo_module_state();
+	if (state < 0)
+		return fail(EXIT_FAILED, "info: module state: %s", strerror(-state));
+	printf("module        %s\n", state_names[state]);
+	if (state == MAPDEMO_MODULE_ABSENT)
+		return EXIT_DONE;
+
+	ret = mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_DEFAULT);
+	if (ret)
+		return fail(EXIT_FAILED, "info: open %s: %s", MAPDEMO_DEFAULT_PATH,
+			    strerror(-ret));
+	ret = mapdemo_info(&dev, &info);
+	mapdemo_device_close(&dev);
+	if (ret)
+		return fail(EXIT_FAILED, "info: %s", strerror(-ret));
+	printf("default mode  %s\n", mapdemo_mode_name((int)info.mode));
+	printf("page size     %u\n", info.page_size);
+	printf("sparse size   %" PRIu64 "\n", (uint64_t)info.sparse_size);
+	printf("dma size      %" PRIu64 "\n", (uint64_t)info.dma_size);
+	printf("max pages     %" PRIu64 "\n", (uint64_t)info.max_pages);
+	printf("allow exec    %s\n", info.flags & MAPDEMO_INFO_ALLOW_EXEC ? "yes" : "no");
+	return EXIT_DONE;
+}
+
+static void stats_help(void)
+{
+	puts("usage: mapdemo stats [--json]\n\n"
+	     "Print the device's counters: mmaps, faults, pages allocated,\n"
+	     "freed and live, live VMAs, ...  --json prints one JSON object.");
+}
+
+static int stats_run(int argc, char **argv)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_stats st;
+	int json = 0, ret, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else
+			return fail(EXIT_USAGE, "stats: unknown argument '%s'", argv[i]);
+	}
+	ret = mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_DEFAULT);
+	if (ret)
+		return fail(EXIT_FAILED, "stats: open %s: %s", MAPDEMO_DEFAULT_PATH,
+			    strerror(-ret));
+	ret = mapdemo_stats(&dev, MAPDEMO_STATS_DEVICE, &st);
+	mapdemo_device_close(&dev);
+	if (ret)
+		return fail(EXIT_FAILED, "stats: %s", strerror(-ret));
+	print_stats(&st, json);
+	return EXIT_DONE;
+}
+
+const struct command cmd_info = {
+	"info", "module state and device settings", info_run, info_help
+};
+const struct command cmd_stats = {
+	"stats", "device counters (--json)", stats_run, stats_help
+};

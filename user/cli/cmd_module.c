@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* mapdemo load / unload */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void load_help(void)
+{
+	puts("usage: mapdemo load [MODULE] [PARAM=VALUE...]\n\n"
+	     "Load the mapdemo module through libkmod.  MODULE is a path to a .ko\n"
+	     "file or a module name (default: mapdemo).  Parameters: mode=zero|\n"
+	     "sparse|dma, max_pages=N, allow_exec=1, devmode=0600, ...");
+}
+
+static int load_run(int argc, char **argv)
+{
+	const char *what = NULL;
+	size_t len = 1;
+	char *params;
+	int i, ret;
+
+	i = 1;
+	if (i < argc && !strchr(argv[i], '=')) {
+		what = argv[i];
+		if (what[0] == '-')
+			return fail(EXIT_USAGE, "load: unknown option '%s'", what);
+		i++;
+	}
+	for (int j = i; j < argc; j++)
+		len += strlen(argv[j]) + 1;
+	params = calloc(1, len);
+	if (!params)
+		return fail(EXIT_FAILED, "load: out of memory");
+	for (; i < argc; i++) {
+		if (!strchr(argv[i], '=')) {
+			free(params);
+			return fail(EXIT_USAGE, "load: '%s' is not PARAM=VALUE", argv[i]);
+		}
+		if (*params)
+			strcat(params, " ");
+		strcat(params, argv[i]);
+	}
+	ret = mapdemo_module_load(what, params);
+	free(params);
+	if (ret)
+		return fail(EXIT_FAILED, "load %s: %s", what ? what : "mapdemo",
+			    strerror(-ret));
+	return EXIT_DONE;
+}
+
+static void unload_help(void)
+{
+	puts("usage: mapdemo unload\n\n"
+	     "Unload the mapdemo module.  Fails while a file or mapping of\n"
+	     "/dev/mapdemo is open (Device or resource busy).");
+}
+
+static int unload_run(int argc, char **argv)
+{
+	int ret;
+
+	if (argc > 1)
+		return fail(EXIT_USAGE, "unload: unexpected argument '%s'", argv[1]);
+	ret = mapdemo_module_unload();
+	if (ret)
+		return fail(EXIT_FAILED, "unload: %s", strerror(-ret));
+	return EXIT_DONE;
+}
+
+const struct command cmd_load = {
+	"load", "load the module (libkmod), with parameters", load_run, load_help
+};
+const struct command cmd_unload = {
+	"unload", "unload the module", unload_run, unload_help
+};
