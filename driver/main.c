@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/sched/mm.h>
 #include <linux/uio.h>
 
 #include "mapdemo.h"
@@ -41,9 +42,14 @@ static const char * const mode_names[MAPDEMO_MODE_NR] = {
 
 static u32 default_mode;
 
+/* One line a mode; a NULL entry is a mode this build does not offer. */
+static const struct mapdemo_mode_ops *const mapdemo_modes[MAPDEMO_MODE_NR] = {
+	[MAPDEMO_MODE_ZERO] = &mapdemo_zero_ops,
+};
+
 static bool mode_supported(u32 m)
 {
-	return m == MAPDEMO_MODE_ZERO;
+	return m < MAPDEMO_MODE_NR && mapdemo_modes[m];
 }
 
 static int mapdemo_open(struct inode *inode, struct file *file)
@@ -88,14 +94,7 @@ static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 
 	mutex_lock(&mf->lock);
-	switch (mf->mode) {
-	case MAPDEMO_MODE_ZERO:
-		ret = mapdemo_zero_mmap(mf, vma);
-		break;
-	default:
-		ret = -EOPNOTSUPP;
-		break;
-	}
+	ret = mapdemo_modes[mf->mode]->mmap(mf, vma);
 	if (!ret)
 		mf->mapped = true;
 	mutex_unlock(&mf->lock);
@@ -107,31 +106,46 @@ static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
-/* zero mode reads zeros and swallows writes, as /dev/zero does. */
+static const struct mapdemo_mode_ops *mode_ops(struct file *file)
+{
+	struct mapdemo_file *mf = file->private_data;
+
+	return mapdemo_modes[READ_ONCE(mf->mode)];
+}
+
 static ssize_t mapdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	size_t done = 0;
+	const struct mapdemo_mode_ops *ops = mode_ops(iocb->ki_filp);
 
-	while (iov_iter_count(to)) {
-		size_t chunk = min_t(size_t, iov_iter_count(to), PAGE_SIZE);
-		size_t n = iov_iter_zero(chunk, to);
-
-		done += n;
-		if (n < chunk)
-			return done ? done : -EFAULT;
-		if (signal_pending(current))
-			return done ? done : -ERESTARTSYS;
-		cond_resched();
-	}
-	return done;
+	return ops->read_iter ? ops->read_iter(iocb, to) : -EINVAL;
 }
 
 static ssize_t mapdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	size_t count = iov_iter_count(from);
+	const struct mapdemo_mode_ops *ops = mode_ops(iocb->ki_filp);
 
-	iov_iter_advance(from, count);
-	return count;
+	return ops->write_iter ? ops->write_iter(iocb, from) : -EINVAL;
+}
+
+static loff_t mapdemo_llseek(struct file *file, loff_t offset, int whence)
+{
+	const struct mapdemo_mode_ops *ops = mode_ops(file);
+
+	return ops->llseek ? ops->llseek(file, offset, whence) :
+			     noop_llseek(file, offset, whence);
+}
+
+static unsigned long mapdemo_get_unmapped_area(struct file *file,
+					       unsigned long addr,
+					       unsigned long len,
+					       unsigned long pgoff,
+					       unsigned long flags)
+{
+	const struct mapdemo_mode_ops *ops = mode_ops(file);
+
+	if (ops->get_unmapped_area)
+		return ops->get_unmapped_area(file, addr, len, pgoff, flags);
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 }
 
 static long ioctl_set_mode(struct mapdemo_file *mf, u32 __user *arg)
@@ -217,7 +231,8 @@ static const struct file_operations mapdemo_fops = {
 	.mmap		= mapdemo_mmap,
 	.read_iter	= mapdemo_read_iter,
 	.write_iter	= mapdemo_write_iter,
-	.llseek		= noop_llseek,
+	.llseek		= mapdemo_llseek,
+	.get_unmapped_area = mapdemo_get_unmapped_area,
 	.unlocked_ioctl	= mapdemo_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

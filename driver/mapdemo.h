@@ -46,6 +46,23 @@ struct mapdemo_file {
 	struct mapdemo_counters __percpu *stats;
 };
 
+/*
+ * What a mode provides.  ->mmap is called with mf->lock held and the
+ * mode fixed; the others may be NULL (read and write then fail with
+ * -EINVAL, lseek is noop_llseek, the address is the mm's default).
+ */
+struct mapdemo_mode_ops {
+	int (*mmap)(struct mapdemo_file *mf, struct vm_area_struct *vma);
+	ssize_t (*read_iter)(struct kiocb *iocb, struct iov_iter *to);
+	ssize_t (*write_iter)(struct kiocb *iocb, struct iov_iter *from);
+	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
+	unsigned long (*get_unmapped_area)(struct file *file, unsigned long addr,
+					   unsigned long len, unsigned long pgoff,
+					   unsigned long flags);
+};
+
+extern const struct mapdemo_mode_ops mapdemo_zero_ops;
+
 /* stats.c */
 void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);
 void mapdemo_stats_fill(struct mapdemo_counters __percpu *stats,
@@ -63,7 +80,6 @@ void mapdemo_pages_exit(void);
 extern unsigned long mapdemo_max_pages;
 
 /* zero.c */
-int mapdemo_zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma);
 int mapdemo_zero_init(void);
 void mapdemo_zero_exit(void);
 

@@ -15,7 +15,9 @@
  */
 #include <linux/highmem.h>
 #include <linux/refcount.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/xarray.h>
 
 #include "mapdemo.h"
@@ -124,7 +126,7 @@ static const struct vm_operations_struct zero_vm_ops = {
 	.fault	= zero_vm_fault,
 };
 
-int mapdemo_zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 {
 	struct zero_map *zm;
 
@@ -139,6 +141,39 @@ int mapdemo_zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	vma->vm_ops = &zero_vm_ops;
 	return 0;
 }
+
+/* read() gives zeros and write() swallows, as /dev/zero does. */
+static ssize_t zero_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	size_t done = 0;
+
+	while (iov_iter_count(to)) {
+		size_t chunk = min_t(size_t, iov_iter_count(to), PAGE_SIZE);
+		size_t n = iov_iter_zero(chunk, to);
+
+		done += n;
+		if (n < chunk)
+			return done ? done : -EFAULT;
+		if (signal_pending(current))
+			return done ? done : -ERESTARTSYS;
+		cond_resched();
+	}
+	return done;
+}
+
+static ssize_t zero_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t count = iov_iter_count(from);
+
+	iov_iter_advance(from, count);
+	return count;
+}
+
+const struct mapdemo_mode_ops mapdemo_zero_ops = {
+	.mmap		= zero_mmap,
+	.read_iter	= zero_read_iter,
+	.write_iter	= zero_write_iter,
+};
 
 int mapdemo_zero_init(void)
 {

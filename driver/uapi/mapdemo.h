@@ -66,11 +66,32 @@ struct mapdemo_stats {
 	__u64 reserved[4];
 };
 
+/* MAPDEMO_IOC_SYNC: hand a dma-mode range to the CPU or to the device. */
+enum mapdemo_sync_dir {
+	MAPDEMO_SYNC_FOR_CPU	= 0,
+	MAPDEMO_SYNC_FOR_DEVICE	= 1,
+};
+
+struct mapdemo_sync {
+	__u64 offset;		/* bytes into the buffer */
+	__u64 length;		/* bytes; offset + length within the buffer */
+	__u32 direction;	/* enum mapdemo_sync_dir */
+	__u32 pad;		/* must be zero */
+};
+
 #define MAPDEMO_IOC_MAGIC	0xBE
 
 #define MAPDEMO_IOC_SET_MODE	_IOW(MAPDEMO_IOC_MAGIC, 0x00, __u32)
 #define MAPDEMO_IOC_GET_MODE	_IOR(MAPDEMO_IOC_MAGIC, 0x01, __u32)
 #define MAPDEMO_IOC_INFO	_IOR(MAPDEMO_IOC_MAGIC, 0x02, struct mapdemo_info)
 #define MAPDEMO_IOC_STATS	_IOWR(MAPDEMO_IOC_MAGIC, 0x03, struct mapdemo_stats)
+/* sparse mode: drop every page of the buffer (-EBUSY while mapped) */
+#define MAPDEMO_IOC_RESET	_IO(MAPDEMO_IOC_MAGIC, 0x04)
+/* sparse mode: set the buffer's size in bytes (-EBUSY while mapped) */
+#define MAPDEMO_IOC_RESIZE	_IOW(MAPDEMO_IOC_MAGIC, 0x05, __u64)
+/* dma mode: cache maintenance for a range, range-checked */
+#define MAPDEMO_IOC_SYNC	_IOW(MAPDEMO_IOC_MAGIC, 0x06, struct mapdemo_sync)
+/* dma mode: enum mapdemo_dma_style of this file, before its first mmap */
+#define MAPDEMO_IOC_SET_DMA_STYLE _IOW(MAPDEMO_IOC_MAGIC, 0x07, __u32)
 
 #endif /* _UAPI_MAPDEMO_H */

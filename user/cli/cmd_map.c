@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,16 @@ static void touch(char *p, size_t len, size_t page, int how)
 	}
 }
 
+static const char *code_name(int outcome, int code)
+{
+	if (outcome == MAPDEMO_SIGSEGV)
+		return code == SEGV_MAPERR ? "SEGV_MAPERR" :
+		       code == SEGV_ACCERR ? "SEGV_ACCERR" : "si_code";
+	return code == BUS_ADRERR ? "BUS_ADRERR" :
+	       code == BUS_ADRALN ? "BUS_ADRALN" :
+	       code == BUS_OBJERR ? "BUS_OBJERR" : "si_code";
+}
+
 static const char *outcome_name(int o)
 {
 	return o == MAPDEMO_OK ? "ok" : o == MAPDEMO_SIGSEGV ? "SIGSEGV" : "SIGBUS";
@@ -157,7 +168,8 @@ static void print_probe(const struct mapdemo_probe_result *r, size_t n)
 			continue;
 		printf("  pages %zu-%zu: %s", start, i - 1, outcome_name(r[start].outcome));
 		if (r[start].outcome != MAPDEMO_OK)
-			printf(" (si_code %d, first at %p)", r[start].code, r[start].addr);
+			printf(" (%s %d, first at %p)", code_name(r[start].outcome, r[start].code),
+			       r[start].code, r[start].addr);
 		printf("\n");
 		start = i;
 	}
@@ -198,6 +210,11 @@ static int map_run(int argc, char **argv)
 	printf("mapped %zu pages (%" PRIu64 " bytes) of %s mode at %p, %s, %s\n",
 	       npages, o.length, mapdemo_mode_name(mapdemo_get_mode(&dev)),
 	       m.addr, prot_s, flags_s);
+	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
+	if (after.faults != before.faults)
+		printf("mmap itself: %" PRIu64 " driver faults (populate), pages live %" PRIu64 "\n",
+		       (uint64_t)(after.faults - before.faults), (uint64_t)after.pages_live);
+	before = after;
 
 	flt = minflt();
 	if (o.touch >= 0) {
