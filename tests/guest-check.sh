@@ -9,7 +9,7 @@ echo "@@mapdemo-stage load-module"
 mapdemo load mapdemo
 rc=$?
 tap $rc "guest::load the module through libmapdemo"
-[ $rc -eq 0 ] || exit 1
+[ $rc -eq 0 ] || { dmesg | grep mapdemo | tail -n 3; exit 1; }
 
 for t in /mapdemo/bin/*_test; do
 	echo "@@mapdemo-stage test ${t##*/}"
