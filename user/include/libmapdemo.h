@@ -2,10 +2,11 @@
 /*
  * libmapdemo: drive /dev/mapdemo from userspace.
  *
- * Every function returns 0 (or a non-negative count where it says so) on
+ * Every function returns 0 (or a non-negative value where it says so) on
  * success and a negative errno on failure; none of them sets errno as its
  * contract or prints anything.  The library keeps no global state: every
- * function may be called from any thread.
+ * function may be called from any thread, on different objects at once.
+ * The man pages libmapdemo(3) and the pages it lists say more.
  */
 #ifndef LIBMAPDEMO_H
 #define LIBMAPDEMO_H
@@ -14,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <mapdemo.h>	/* the ioctl ABI: struct mapdemo_info, _stats */
+#include <mapdemo.h>	/* the ioctl ABI: struct mapdemo_info, _stats, ... */
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,7 +23,7 @@ extern "C" {
 
 #define MAPDEMO_DEFAULT_PATH	"/dev/" MAPDEMO_DEVICE_NAME
 
-/* ---- module control (libkmod) ---- */
+/* ---- module control (libkmod): mapdemo_module_load(3) ---- */
 
 enum mapdemo_module_state {
 	MAPDEMO_MODULE_ABSENT = 0,	/* not loaded */
@@ -36,29 +37,33 @@ enum mapdemo_module_state {
  * Load the module.  @what is a path to a .ko file (it contains a '/') or a
  * module name looked up in /lib/modules/$(uname -r); NULL means "mapdemo".
  * @params is the module's parameter string ("mode=zero max_pages=64"), or
- * NULL.  Returns 0, -EEXIST if it is already loaded, -ENOENT if no such
- * module, -EINVAL for a parameter the module refused, or another errno
- * from init_module(2).
+ * NULL.  Returns 0, -EINVAL for an empty @what or a parameter the module
+ * refused, -EEXIST if it is already loaded, -ENOENT if there is no such
+ * file or module, -EPERM without CAP_SYS_MODULE, or another errno of
+ * finit_module(2).
  */
 int mapdemo_module_load(const char *what, const char *params);
 
 /*
  * Unload the module.  Returns 0, -ENOENT if it is not loaded, -EBUSY while
- * a file or mapping of the device is open, or another errno from
- * delete_module(2).
+ * a file or mapping of the device is open, -EPERM if it is built in or
+ * without CAP_SYS_MODULE, or another errno of delete_module(2).
  */
 int mapdemo_module_unload(void);
 
 /* Returns an enum mapdemo_module_state (>= 0), or a negative errno. */
 int mapdemo_module_state(void);
 
-/* Returns the module's reference count (>= 0), or a negative errno. */
+/*
+ * Returns the module's reference count (>= 0: open files and mappings of
+ * the device), -ENOENT if it is not loaded, or a negative errno.
+ */
 int mapdemo_module_refcount(void);
 
-/* ---- the device ---- */
+/* ---- the device: mapdemo_device_open(3), mapdemo_info(3) ---- */
 
 struct mapdemo_device {
-	int fd;
+	int fd;		/* the open file; -1 once closed */
 };
 
 #define MAPDEMO_MODE_DEFAULT	(-1)	/* keep the module's default mode */
@@ -66,27 +71,85 @@ struct mapdemo_device {
 /*
  * Open @path (NULL: /dev/mapdemo) with open(2) flags @oflags (O_RDWR,
  * O_RDONLY, ...; O_CLOEXEC is always added) and set @mode (an enum
- * mapdemo_mode, or MAPDEMO_MODE_DEFAULT).  Returns 0 or a negative errno:
- * -ENOENT when the module is not loaded, -EACCES, -EINVAL for a bad mode.
+ * mapdemo_mode, or MAPDEMO_MODE_DEFAULT).  Returns 0, or -EINVAL (NULL
+ * @dev, unknown mode), -ENOENT when the module is not loaded, -EACCES,
+ * -EOPNOTSUPP for a mode the loaded module does not offer, or another
+ * errno of open(2).  On failure @dev->fd is -1.
  */
 int mapdemo_device_open(struct mapdemo_device *dev, const char *path,
 			int oflags, int mode);
-/* Returns 0 or a negative errno from close(2). */
+
+/*
+ * Close the device.  Mappings stay valid after it.  Returns 0, -EINVAL
+ * for NULL, -EBADF if it is not open, or an errno of close(2); @dev->fd
+ * is -1 afterwards either way.
+ */
 int mapdemo_device_close(struct mapdemo_device *dev);
 
-/* -EBUSY once the file has been mapped, -EINVAL for an unknown mode. */
+/*
+ * Set or get the file's mode.  set: 0, -EINVAL for an unknown mode,
+ * -EOPNOTSUPP for one the module does not offer, -EBUSY once the file
+ * has been mapped.  get: the enum mapdemo_mode (>= 0) or a negative errno.
+ * Both: -EINVAL for NULL, -EBADF for a closed device.
+ */
 int mapdemo_set_mode(struct mapdemo_device *dev, int mode);
-/* Returns the file's enum mapdemo_mode (>= 0) or a negative errno. */
 int mapdemo_get_mode(struct mapdemo_device *dev);
+
+/*
+ * Fill @info: the file's mode, page size, sparse and DMA buffer sizes,
+ * max_pages, DMA style and flags (dma_addr only for CAP_SYS_ADMIN).
+ * Returns 0, -EINVAL for NULL, -EBADF, -EFAULT.
+ */
 int mapdemo_info(struct mapdemo_device *dev, struct mapdemo_info *info);
-/* @scope: MAPDEMO_STATS_DEVICE or MAPDEMO_STATS_FILE. */
+
+/*
+ * Fill @stats with the counters of @scope: MAPDEMO_STATS_DEVICE (every
+ * file of the device) or MAPDEMO_STATS_FILE (this file).  Returns 0,
+ * -EINVAL for NULL or an unknown scope, -EBADF.
+ */
 int mapdemo_stats(struct mapdemo_device *dev, int scope,
 		  struct mapdemo_stats *stats);
 
-/* ---- mappings ---- */
+/* ---- mode controls: mapdemo_reset(3) ---- */
+
+/*
+ * Sparse mode: drop every page of the device-wide buffer, so that it
+ * reads zero again.  Returns 0, -EBUSY while anything maps the buffer,
+ * -EINVAL when the file is not in sparse mode, -ENOTTY from a module
+ * without the ioctl, -EINVAL for NULL, -EBADF.
+ */
+int mapdemo_reset(struct mapdemo_device *dev);
+
+/*
+ * Sparse mode: set the buffer's size to @size bytes (any byte count).
+ * Pages past the new end are dropped.  Returns 0, -EBUSY while anything
+ * maps the buffer, -EINVAL for a size the module refuses or a file not in
+ * sparse mode, -ENOMEM, -ENOTTY, -EBADF.
+ */
+int mapdemo_resize(struct mapdemo_device *dev, uint64_t size);
+
+/*
+ * DMA mode: hand [@offset, @offset + @length) of the buffer to the CPU
+ * (MAPDEMO_SYNC_FOR_CPU, before reading what a device wrote) or to the
+ * device (MAPDEMO_SYNC_FOR_DEVICE, after writing).  Returns 0, -EINVAL for
+ * an unknown direction, a range outside the buffer or a file not in dma
+ * mode, -ENOTTY, -EBADF.
+ */
+int mapdemo_sync(struct mapdemo_device *dev, uint64_t offset, uint64_t length,
+		 int direction);
+
+/*
+ * DMA mode: how this file's mappings insert the buffer, an enum
+ * mapdemo_dma_style (MAPDEMO_DMA_PFN or MAPDEMO_DMA_PAGE); set before
+ * the file's first mmap.  Returns 0, -EINVAL for an unknown style,
+ * -EBUSY once the file has been mapped, -ENOTTY, -EBADF.
+ */
+int mapdemo_set_dma_style(struct mapdemo_device *dev, int style);
+
+/* ---- mappings: mapdemo_map(3) ---- */
 
 struct mapdemo_mapping {
-	void *addr;
+	void *addr;	/* NULL when not mapped */
 	size_t length;
 	int prot;
 	int flags;
@@ -96,44 +159,75 @@ struct mapdemo_mapping {
 /*
  * mmap(2) @length bytes of @dev at @offset with @prot and @flags (the
  * PROT_* and MAP_* bits; @hint as mmap's addr).  Returns 0 and fills @map,
- * or the negative errno mmap(2) failed with.
+ * or -EINVAL for NULL, -EBADF, or the negative errno mmap(2) failed with
+ * (for the device's own answers see mapdemo(4)); @map is zeroed then.
  */
 int mapdemo_map(struct mapdemo_device *dev, struct mapdemo_mapping *map,
 		void *hint, size_t length, int prot, int flags, off_t offset);
-/* munmap(2) the whole mapping; returns 0 or a negative errno. */
-int mapdemo_unmap(struct mapdemo_mapping *map);
-
-/* ---- names: "rw" <-> PROT_*, "shared,populate" <-> MAP_* ---- */
 
 /*
- * Parse @s into bits.  PROT: "none", or letters of "rwx" ("rw", "r-x"), or
- * a comma list of "read,write,exec".  MAP: a comma list of flag names
- * without the MAP_ prefix, case-insensitive ("shared,populate").  A
- * number (decimal or 0x) is taken as the bits themselves.  Returns 0, or
- * -EINVAL with *@bad_word (if not NULL) set to where the first word that
- * is not a name starts in @s.
+ * munmap(2) the whole mapping and zero @map->addr.  Returns 0, -EINVAL
+ * for NULL or a mapping that is not mapped, or an errno of munmap(2).
+ */
+int mapdemo_unmap(struct mapdemo_mapping *map);
+
+/* ---- names: mapdemo_parse_prot(3) ---- */
+
+/*
+ * Parse @s into bits.  @s is words separated by ',' or '|'; a word is a
+ * name (PROT: "read", "write", "exec", "none"; MAP: a flag's name without
+ * "MAP_", "shared", "populate", ...; case-insensitive), a number (decimal
+ * or 0x hex) taken as the bits themselves, or for PROT letters of "rwx"
+ * with '-' for a gap ("rw", "r-x").  Returns 0 with the bits ORed in *@out,
+ * or -EINVAL (*@out untouched) for NULL @s or @out, an empty word or an
+ * unknown one.  If @bad_word is not NULL it is set to where the word that
+ * was not understood starts in @s (NULL on success, or if @s was NULL);
+ * mapdemo_word_length() gives its length.
  */
 int mapdemo_parse_prot(const char *s, int *prot, const char **bad_word);
 int mapdemo_parse_map_flags(const char *s, int *flags, const char **bad_word);
 
+/* The length of the word at @word: up to the next ',', '|' or the end. */
+size_t mapdemo_word_length(const char *word);
+
 /*
- * Format bits as names ("rw-"; "shared|populate").  Returns the length
- * written (excluding the NUL), -ENOSPC if @size is too small.
+ * Format bits as names that the parsers above read back to the same bits:
+ * "rw-"; "shared|populate"; bits without a name as one 0x word
+ * ("private|0x40000000"), no bits at all as "0" for flags.  Returns the
+ * length written (excluding the NUL), -EINVAL for NULL @buf, -ENOSPC if
+ * @size is too small (@buf is then "" if @size > 0).
  */
 int mapdemo_format_prot(int prot, char *buf, size_t size);
 int mapdemo_format_map_flags(int flags, char *buf, size_t size);
 
-/* Parse a mode name ("zero", "sparse", "dma"); returns the mode or -EINVAL. */
+/*
+ * Names of enumerations, both ways, case-insensitive: modes ("zero",
+ * "sparse", "dma"), DMA styles ("pfn", "page"), probe accesses ("read",
+ * "write", "exec").  The parsers return the value (>= 0) or -EINVAL for
+ * NULL or an unknown name; the *_name functions return a static string,
+ * or NULL for a value without a name.
+ */
 int mapdemo_parse_mode(const char *s);
-/* The mode's name, or NULL for an unknown mode. */
 const char *mapdemo_mode_name(int mode);
+int mapdemo_parse_dma_style(const char *s);
+const char *mapdemo_dma_style_name(int style);
+int mapdemo_parse_access(const char *s);
+const char *mapdemo_access_name(int access);
 
-/* ---- fault probe ---- */
+/*
+ * A byte count: decimal or 0x hex digits, then optionally K, M, G or T
+ * (powers of 1024; "KiB" and "KB" mean the same).  Returns 0 with *@bytes
+ * set, -EINVAL for NULL, a sign, blanks or any other character, -ERANGE
+ * when it does not fit in 64 bits.
+ */
+int mapdemo_parse_size(const char *s, uint64_t *bytes);
+
+/* ---- fault probe: mapdemo_probe(3) ---- */
 
 enum mapdemo_access {
 	MAPDEMO_ACCESS_READ = 0,
-	MAPDEMO_ACCESS_WRITE,	/* writes back the byte it read: no data lost */
-	MAPDEMO_ACCESS_EXEC,
+	MAPDEMO_ACCESS_WRITE,	/* an atomic add of 0: the byte is kept */
+	MAPDEMO_ACCESS_EXEC,	/* calls the page: it runs what it holds */
 };
 
 enum mapdemo_outcome {
@@ -150,13 +244,24 @@ struct mapdemo_probe_result {
 };
 
 /*
+ * "ok", "SIGSEGV", "SIGBUS"; and the si_code's name for an outcome
+ * ("SEGV_ACCERR", "BUS_ADRERR", ...).  NULL for values without a name.
+ */
+const char *mapdemo_outcome_name(int outcome);
+const char *mapdemo_code_name(int outcome, int code);
+
+/*
  * Touch the first byte of every page of [@addr, @addr + @length) with
  * @access and record per page what happened in @results (@nresults
- * entries, at least one per page).  Faults are taken in a helper that
- * shares the caller's memory but has signal handlers of its own, so the
- * caller's handlers, mask and other threads are never disturbed.
- * Returns the number of pages probed, or -EINVAL (bad access, unaligned
- * or empty range, @nresults too small), -ENOMEM, or an errno of clone(2).
+ * entries, at least one per page).  Faults are taken in a helper task
+ * that shares the caller's memory but has signal handlers and a mask of
+ * its own, so the caller's handlers, mask and other threads are never
+ * disturbed, and several threads may probe at once.  The helper's page
+ * faults count in the caller's RUSAGE_CHILDREN, not RUSAGE_SELF.
+ * Returns the number of pages probed (>= 1), or -EINVAL (NULL, unknown
+ * access, unaligned, empty or wrapping range, @nresults too small), -EIO
+ * if the helper died of a signal it does not catch, -ENOMEM, or an errno
+ * of clone(2) or waitpid(2).
  */
 int mapdemo_probe(void *addr, size_t length, int access,
 		  struct mapdemo_probe_result *results, size_t nresults);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Mappings of the device. */
 #include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "libmapdemo.h"
@@ -11,8 +12,13 @@ int mapdemo_map(struct mapdemo_device *dev, struct mapdemo_mapping *map,
 {
 	void *addr;
 
-	if (!dev || !map)
+	if (!map)
 		return -EINVAL;
+	memset(map, 0, sizeof(*map));
+	if (!dev)
+		return -EINVAL;
+	if (dev->fd < 0)
+		return -EBADF;
 	addr = mmap(hint, length, prot, flags, dev->fd, offset);
 	if (addr == MAP_FAILED)
 		return neg_errno();

@@ -4,19 +4,25 @@
  * whether the access worked or which signal it raised.
  *
  * The touching is done by a helper task made with clone(CLONE_VM) and
- * without CLONE_SIGHAND: it faults in the caller's own address space (so
- * the caller's page tables and the driver see real faults), but it has a
- * signal handler table and mask of its own.  The caller's handlers, its
- * signal mask and its other threads are never touched, and several
- * threads may probe at once.
+ * without CLONE_SIGHAND or CLONE_THREAD: it faults in the caller's own
+ * address space (so the caller's page tables and the driver see real
+ * faults), but it is a process of its own with its own signal handler
+ * table, mask and alternate stack.  The caller's handlers, its mask and
+ * its other threads are never touched, and several threads may probe at
+ * once.
+ *
+ * A fault ends the helper: its handler records the outcome and exits, and
+ * the caller starts a new helper at the next page.  Nothing unwinds out
+ * of a signal handler, and whatever an executed page did to the helper's
+ * registers or stack dies with it.
  */
 #include <errno.h>
 #include <sched.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,16 +37,18 @@ struct probe_job {
 	size_t page_size;
 	int access;
 	struct mapdemo_probe_result *results;
-	size_t cur;		/* the page being touched */
-	sigjmp_buf resume;
+	volatile size_t cur;	/* the page being touched; read by the handler */
 };
 
 /*
- * The helper shares the calling thread's TLS (no CLONE_SETTLS) while that
- * thread sleeps in waitpid(), so this is how its signal handler finds the
- * job: per calling thread, never shared between probes.
+ * The helper runs on the calling thread's TLS (no CLONE_SETTLS) while
+ * that thread sleeps in waitpid(), so this is how its signal handler
+ * finds the job: one per calling thread, never shared between probes.
  */
 static __thread struct probe_job *probe_current;
+
+/* Signals an executed page can raise once its first byte was fetched. */
+static const int exec_signals[] = { SIGILL, SIGFPE, SIGTRAP };
 
 static void probe_handler(int sig, siginfo_t *info, void *uc)
 {
@@ -51,26 +59,32 @@ static void probe_handler(int sig, siginfo_t *info, void *uc)
 	(void)uc;
 	/*
 	 * Executing a page that can be fetched runs whatever it holds: a
-	 * fault anywhere but at the page's first byte means the fetch
-	 * itself worked.
+	 * fault anywhere but at the page's first byte, or an illegal
+	 * instruction, means the fetch itself worked.
 	 */
-	if (job->access == MAPDEMO_ACCESS_EXEC && info->si_addr != page) {
+	if (job->access == MAPDEMO_ACCESS_EXEC &&
+	    ((sig != SIGSEGV && sig != SIGBUS) || info->si_addr != page)) {
 		r->outcome = MAPDEMO_OK;
 	} else {
 		r->outcome = sig == SIGBUS ? MAPDEMO_SIGBUS : MAPDEMO_SIGSEGV;
 		r->code = info->si_code;
 		r->addr = info->si_addr;
 	}
-	siglongjmp(job->resume, 1);
+	/*
+	 * The raw system call: it ends this helper only, and no library's
+	 * exit hooks (a sanitizer's _exit, atexit) run in a task that
+	 * borrows the caller's thread state.
+	 */
+	syscall(SYS_exit, 0);
 }
 
 static void touch_exec(char *p)
 {
 #if defined(__x86_64__)
 	/*
-	 * Jump to the page with the general registers cleared, so that
-	 * the zero bytes of a fresh page (add %al,(%rax)) fault at
-	 * address 0 instead of writing anywhere.
+	 * Call the page with the general registers cleared, so that the
+	 * zero bytes of a fresh page (add %al,(%rax)) fault at address 0
+	 * instead of writing anywhere.
 	 */
 	__asm__ volatile("xor %%eax, %%eax\n\t"
 			 "xor %%ebx, %%ebx\n\t"
@@ -87,36 +101,47 @@ static void touch_exec(char *p)
 #endif
 }
 
-static int probe_child(void *arg)
+static void install_handlers(int access)
 {
-	struct probe_job *job = arg;
 	struct sigaction sa;
 	sigset_t set;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = probe_handler;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
-	/* a blocked SIGSEGV would kill us instead of reaching the handler */
-	sigemptyset(&set);
 	sigaddset(&set, SIGSEGV);
 	sigaddset(&set, SIGBUS);
+	if (access == MAPDEMO_ACCESS_EXEC) {
+		for (i = 0; i < sizeof(exec_signals) / sizeof(exec_signals[0]); i++) {
+			sigaction(exec_signals[i], &sa, NULL);
+			sigaddset(&set, exec_signals[i]);
+		}
+	}
+	/* a blocked fault signal would kill the helper, not reach the handler */
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
 
-	for (job->cur = 0; job->cur < job->npages; job->cur++) {
+static int probe_child(void *arg)
+{
+	struct probe_job *job = arg;
+
+	install_handlers(job->access);
+	for (; job->cur < job->npages; job->cur++) {
 		char *p = job->base + job->cur * job->page_size;
 
-		if (sigsetjmp(job->resume, 1))
-			continue;
 		memset(&job->results[job->cur], 0, sizeof(job->results[0]));
 		switch (job->access) {
 		case MAPDEMO_ACCESS_READ:
 			(void)*(volatile char *)p;
 			break;
 		case MAPDEMO_ACCESS_WRITE:
-			/* a locked add of 0: a write that keeps the byte */
+			/* a locked add of 0: a write that keeps the byte, even
+			 * against a concurrent writer */
 			__atomic_fetch_add((char *)p, 0, __ATOMIC_RELAXED);
 			break;
 		case MAPDEMO_ACCESS_EXEC:
@@ -133,12 +158,14 @@ int mapdemo_probe(void *addr, size_t length, int access,
 	long page_size = sysconf(_SC_PAGESIZE);
 	struct probe_job job;
 	int status, ret = 0;
-	void *stack;
+	char *stack;
 	pid_t pid;
 
 	if (!addr || !length || !results || page_size <= 0)
 		return -EINVAL;
 	if ((uintptr_t)addr % (size_t)page_size || length % (size_t)page_size)
+		return -EINVAL;
+	if ((uintptr_t)addr + length < (uintptr_t)addr)
 		return -EINVAL;
 	if (access < MAPDEMO_ACCESS_READ || access > MAPDEMO_ACCESS_EXEC)
 		return -EINVAL;
@@ -153,26 +180,44 @@ int mapdemo_probe(void *addr, size_t length, int access,
 	job.access = access;
 	job.results = results;
 
-	stack = mmap(NULL, PROBE_STACK_SIZE, PROT_READ | PROT_WRITE,
+	/* the lowest page stays PROT_NONE: an overflow faults, never corrupts */
+	stack = mmap(NULL, PROBE_STACK_SIZE, PROT_NONE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -ENOMEM;
+	if (mprotect(stack + page_size, PROBE_STACK_SIZE - (size_t)page_size,
+		     PROT_READ | PROT_WRITE)) {
+		ret = neg_errno();
+		munmap(stack, PROBE_STACK_SIZE);
+		return ret;
+	}
 
 	probe_current = &job;
-	/* exit signal 0: no SIGCHLD for the caller, no reaping by wait(-1) */
-	pid = clone(probe_child, (char *)stack + PROBE_STACK_SIZE,
-		    CLONE_VM | CLONE_UNTRACED, &job);
-	if (pid < 0) {
-		ret = neg_errno();
-	} else {
+	while (!ret && job.cur < job.npages) {
+		/*
+		 * Exit signal 0: no SIGCHLD for the caller, and only a wait
+		 * with __WALL or __WCLONE sees the helper, so the caller's
+		 * own wait(-1) never reaps it.  CLONE_FILES and CLONE_FS
+		 * share rather than copy tables the helper never uses.
+		 */
+		pid = clone(probe_child, stack + PROBE_STACK_SIZE,
+			    CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_UNTRACED, &job);
+		if (pid < 0) {
+			ret = neg_errno();
+			break;
+		}
 		while (waitpid(pid, &status, __WALL) < 0) {
 			if (errno != EINTR) {
 				ret = neg_errno();
 				break;
 			}
 		}
+		/* the helper died of something its handlers do not catch */
 		if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			ret = -EIO;
+		/* it stopped at a fault: the outcome is recorded, go on after it */
+		if (job.cur < job.npages)
+			job.cur++;
 	}
 	probe_current = NULL;
 	munmap(stack, PROBE_STACK_SIZE);
