@@ -8,7 +8,7 @@
 
 #include "libmapdemo.h"
 
-/* Exit codes scripts can trust. */
+/* Exit codes scripts can trust; mapdemo(1) documents them. */
 enum {
 	EXIT_DONE = 0,		/* the operation was carried out */
 	EXIT_FAILED = 1,	/* the operation failed */
@@ -22,16 +22,30 @@ struct command {
 	void (*help)(void);
 };
 
-extern const struct command cmd_load, cmd_unload, cmd_info, cmd_stats, cmd_map;
+extern const struct command cmd_load, cmd_unload, cmd_info, cmd_stats,
+	cmd_map, cmd_dump;
 
 /* Print "mapdemo: <fmt>\n" to stderr; returns @code. */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* "4096", "64K", "2M", "1G" -> bytes; -EINVAL or -ERANGE on bad input. */
-int parse_size(const char *s, uint64_t *out);
-
-/* true when argv has -h or --help */
+/* true when argv has -h or --help before a "--" */
 int wants_help(int argc, char **argv);
+
+/*
+ * The usage error for getopt_long()'s answer @c ('?' or ':') on
+ * argv[optind - 1]; returns EXIT_USAGE.
+ */
+int bad_option(const char *cmd, int c, char **argv);
+
+/* Parse a size option; on error print "CMD: OPT 'ARG': ..." and return 2. */
+int size_arg(const char *cmd, const char *opt, const char *arg, uint64_t *out);
+
+/* Parse --prot or --flags; on error name the word that was not understood. */
+int prot_arg(const char *cmd, const char *arg, int *prot);
+int flags_arg(const char *cmd, const char *arg, int *flags);
+
+/* Open /dev/mapdemo; on error print "CMD: open /dev/mapdemo: ..." and return 1. */
+int open_device(const char *cmd, struct mapdemo_device *dev, int oflags, int mode);
 
 void print_stats(const struct mapdemo_stats *st, int json);
 

@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,17 @@ static void map_help(void)
 	puts("usage: mapdemo map [OPTIONS]\n\n"
 	     "Map /dev/mapdemo, touch or probe every page, print what happened\n"
 	     "and the faults and pages it cost, then unmap.\n\n"
-	     "  --mode MODE      zero, sparse or dma (default: the module's)\n"
-	     "  --length SIZE    bytes, with K/M/G suffix (default 64K)\n"
-	     "  --prot PROT      rw, r, none, read,write (default rw)\n"
-	     "  --flags FLAGS    shared, private, populate, ... (default shared)\n"
-	     "  --offset SIZE    file offset, page aligned (default 0)\n"
-	     "  --touch WHAT     read, write or none (default write)\n"
-	     "  --probe ACCESS   read, write or exec: report each page's outcome\n"
-	     "  --readonly       open the device O_RDONLY");
+	     "  --mode MODE        zero, sparse or dma (default: the module's)\n"
+	     "  --length SIZE      bytes, with K/M/G suffix (default 64K)\n"
+	     "  --prot PROT        rw, r, none, read,write, ... (default rw)\n"
+	     "  --flags FLAGS      shared, private, populate, noreserve, ...\n"
+	     "                     (default shared)\n"
+	     "  --offset SIZE      file offset, page aligned (default 0)\n"
+	     "  --touch WHAT       read, write or none (default write)\n"
+	     "  --probe ACCESS     read, write or exec: report each page's outcome\n"
+	     "  --dma-style STYLE  pfn or page (dma mode)\n"
+	     "  --readonly         open the device O_RDONLY\n\n"
+	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
 
 struct map_opts {
@@ -37,21 +41,9 @@ struct map_opts {
 	uint64_t offset;
 	int touch;		/* -1 none, else enum mapdemo_access */
 	int probe;		/* -1 none, else enum mapdemo_access */
+	int dma_style;		/* -1 the module's */
 	int oflags;
 };
-
-static int parse_access(const char *s, int none_ok)
-{
-	if (!strcmp(s, "read"))
-		return MAPDEMO_ACCESS_READ;
-	if (!strcmp(s, "write"))
-		return MAPDEMO_ACCESS_WRITE;
-	if (!strcmp(s, "exec"))
-		return MAPDEMO_ACCESS_EXEC;
-	if (none_ok && !strcmp(s, "none"))
-		return -1;
-	return -2;
-}
 
 static int parse_opts(int argc, char **argv, struct map_opts *o)
 {
@@ -63,20 +55,22 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "touch", required_argument, NULL, 't' },
 		{ "probe", required_argument, NULL, 'P' },
+		{ "dma-style", required_argument, NULL, 'd' },
 		{ "readonly", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *bad;
-	int c;
+	int c, ret;
 
 	*o = (struct map_opts){
 		.mode = MAPDEMO_MODE_DEFAULT, .length = 65536,
 		.prot = PROT_READ | PROT_WRITE, .flags = MAP_SHARED,
-		.touch = MAPDEMO_ACCESS_WRITE, .probe = -1, .oflags = O_RDWR,
+		.touch = MAPDEMO_ACCESS_WRITE, .probe = -1, .dma_style = -1,
+		.oflags = O_RDWR,
 	};
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		ret = EXIT_DONE;
 		switch (c) {
 		case 'm':
 			o->mode = mapdemo_parse_mode(optarg);
@@ -84,77 +78,97 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 				return fail(EXIT_USAGE, "map: --mode '%s': not zero, sparse or dma", optarg);
 			break;
 		case 'l':
-			if (parse_size(optarg, &o->length) || !o->length)
-				return fail(EXIT_USAGE, "map: --length '%s': not a size (e.g. 4096, 64K, 2M)", optarg);
+			ret = size_arg("map", "--length", optarg, &o->length);
+			if (!ret && !o->length)
+				return fail(EXIT_USAGE, "map: --length '%s': must be at least 1", optarg);
 			break;
 		case 'o':
-			if (parse_size(optarg, &o->offset) || o->offset > INT64_MAX)
-				return fail(EXIT_USAGE, "map: --offset '%s': not a size", optarg);
+			ret = size_arg("map", "--offset", optarg, &o->offset);
+			if (!ret && o->offset > INT64_MAX)
+				return fail(EXIT_USAGE, "map: --offset '%s': too large", optarg);
 			break;
 		case 'p':
-			if (mapdemo_parse_prot(optarg, &o->prot, &bad))
-				return fail(EXIT_USAGE, "map: --prot: unknown protection '%s'", bad);
+			ret = prot_arg("map", optarg, &o->prot);
 			break;
 		case 'f':
-			if (mapdemo_parse_map_flags(optarg, &o->flags, &bad))
-				return fail(EXIT_USAGE, "map: --flags: unknown flag '%s'", bad);
+			ret = flags_arg("map", optarg, &o->flags);
 			break;
 		case 't':
-			o->touch = parse_access(optarg, 1);
-			if (o->touch == -2 || o->touch == MAPDEMO_ACCESS_EXEC)
+			o->touch = strcmp(optarg, "none") ? mapdemo_parse_access(optarg) : -1;
+			if (o->touch == -EINVAL || o->touch == MAPDEMO_ACCESS_EXEC)
 				return fail(EXIT_USAGE, "map: --touch '%s': not read, write or none", optarg);
 			break;
 		case 'P':
-			o->probe = parse_access(optarg, 0);
+			o->probe = mapdemo_parse_access(optarg);
 			if (o->probe < 0)
 				return fail(EXIT_USAGE, "map: --probe '%s': not read, write or exec", optarg);
+			break;
+		case 'd':
+			o->dma_style = mapdemo_parse_dma_style(optarg);
+			if (o->dma_style < 0)
+				return fail(EXIT_USAGE, "map: --dma-style '%s': not pfn or page", optarg);
 			break;
 		case 'r':
 			o->oflags = O_RDONLY;
 			break;
 		default:
-			return fail(EXIT_USAGE, "map: unknown option '%s'", argv[optind - 1]);
+			return bad_option("map", c, argv);
 		}
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return fail(EXIT_USAGE, "map: unexpected argument '%s'", argv[optind]);
 	return EXIT_DONE;
 }
 
-static long minflt(void)
+/* Minor faults of this process (RUSAGE_SELF) or of the probe's helpers. */
+static long minflt(int who)
 {
 	struct rusage ru;
 
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(who, &ru);
 	return ru.ru_minflt;
 }
 
-static void touch(char *p, size_t len, size_t page, int how)
+/*
+ * A touch that faults (SIGBUS past a sparse buffer's end, SIGSEGV on a
+ * read-only mapping) is reported, not a crash.  The CLI is one thread, so
+ * one static landing place is enough.
+ */
+static sigjmp_buf touch_env;
+static siginfo_t touch_info;
+
+static void touch_fault(int sig, siginfo_t *info, void *uc)
 {
+	(void)sig;
+	(void)uc;
+	touch_info = *info;
+	siglongjmp(touch_env, 1);
+}
+
+/* Returns the index of the page that faulted, or @len / @page if none did. */
+static size_t touch(char *p, size_t len, size_t page, int how)
+{
+	struct sigaction sa = { .sa_sigaction = touch_fault, .sa_flags = SA_SIGINFO };
+	struct sigaction old_segv, old_bus;
 	volatile char *v = p;
-	size_t off;
+	volatile size_t off;
 
-	for (off = 0; off < len; off += page) {
-		if (how == MAPDEMO_ACCESS_READ)
-			(void)v[off];
-		else
-			v[off] = 0x5a;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	if (sigsetjmp(touch_env, 1) == 0) {
+		for (off = 0; off < len; off += page) {
+			if (how == MAPDEMO_ACCESS_READ)
+				(void)v[off];
+			else
+				v[off] = 0x5a;
+		}
 	}
-}
-
-static const char *code_name(int outcome, int code)
-{
-	if (outcome == MAPDEMO_SIGSEGV)
-		return code == SEGV_MAPERR ? "SEGV_MAPERR" :
-		       code == SEGV_ACCERR ? "SEGV_ACCERR" : "si_code";
-	return code == BUS_ADRERR ? "BUS_ADRERR" :
-	       code == BUS_ADRALN ? "BUS_ADRALN" :
-	       code == BUS_OBJERR ? "BUS_OBJERR" : "si_code";
-}
-
-static const char *outcome_name(int o)
-{
-	return o == MAPDEMO_OK ? "ok" : o == MAPDEMO_SIGSEGV ? "SIGSEGV" : "SIGBUS";
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return off / page;
 }
 
 /* Print runs of pages with the same outcome: "pages 0-15: ok". */
@@ -166,9 +180,12 @@ static void print_probe(const struct mapdemo_probe_result *r, size_t n)
 		if (i < n && r[i].outcome == r[start].outcome &&
 		    r[i].code == r[start].code)
 			continue;
-		printf("  pages %zu-%zu: %s", start, i - 1, outcome_name(r[start].outcome));
+		const char *code = mapdemo_code_name(r[start].outcome, r[start].code);
+
+		printf("  pages %zu-%zu: %s", start, i - 1,
+		       mapdemo_outcome_name(r[start].outcome));
 		if (r[start].outcome != MAPDEMO_OK)
-			printf(" (%s %d, first at %p)", code_name(r[start].outcome, r[start].code),
+			printf(" (%s %d, first at %p)", code ? code : "si_code",
 			       r[start].code, r[start].addr);
 		printf("\n");
 		start = i;
@@ -191,12 +208,20 @@ static int map_run(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (o.length > SIZE_MAX - page)
-		return fail(EXIT_USAGE, "map: --length too large");
+		return fail(EXIT_USAGE, "map: --length %" PRIu64 ": too large", o.length);
 	npages = (size_t)((o.length + page - 1) / page);
 
-	ret = mapdemo_device_open(&dev, NULL, o.oflags, o.mode);
-	if (ret)
-		return fail(EXIT_FAILED, "map: open %s: %s", MAPDEMO_DEFAULT_PATH, strerror(-ret));
+	rc = open_device("map", &dev, o.oflags, o.mode);
+	if (rc)
+		return rc;
+	if (o.dma_style >= 0) {
+		ret = mapdemo_set_dma_style(&dev, o.dma_style);
+		if (ret) {
+			mapdemo_device_close(&dev);
+			return fail(EXIT_FAILED, "map: --dma-style %s: %s",
+				    mapdemo_dma_style_name(o.dma_style), strerror(-ret));
+		}
+	}
 	mapdemo_format_prot(o.prot, prot_s, sizeof(prot_s));
 	mapdemo_format_map_flags(o.flags, flags_s, sizeof(flags_s));
 	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &before);
@@ -216,14 +241,26 @@ static int map_run(int argc, char **argv)
 		       (uint64_t)(after.faults - before.faults), (uint64_t)after.pages_live);
 	before = after;
 
-	flt = minflt();
 	if (o.touch >= 0) {
-		touch(m.addr, m.length, page, o.touch);
+		size_t done;
+
+		flt = minflt(RUSAGE_SELF);
+		done = touch(m.addr, m.length, page, o.touch);
 		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
-		flt = minflt() - flt;
+		flt = minflt(RUSAGE_SELF) - flt;
+		if (done < npages) {
+			const char *code = mapdemo_code_name(
+				touch_info.si_signo == SIGBUS ? MAPDEMO_SIGBUS : MAPDEMO_SIGSEGV,
+				touch_info.si_code);
+
+			rc = fail(EXIT_FAILED, "map: --touch %s: page %zu raised %s (%s) at %p",
+				  mapdemo_access_name(o.touch), done,
+				  touch_info.si_signo == SIGBUS ? "SIGBUS" : "SIGSEGV",
+				  code ? code : "si_code", touch_info.si_addr);
+		}
 		printf("touched %zu pages (%s): %" PRIu64 " driver faults, %" PRIu64
 		       " cow, %ld minor faults, pages live %" PRIu64 "\n",
-		       npages, o.touch == MAPDEMO_ACCESS_READ ? "read" : "write",
+		       done, mapdemo_access_name(o.touch),
 		       (uint64_t)(after.faults - before.faults),
 		       (uint64_t)(after.cow - before.cow), flt,
 		       (uint64_t)after.pages_live);
@@ -235,16 +272,17 @@ static int map_run(int argc, char **argv)
 			rc = fail(EXIT_FAILED, "map: out of memory");
 			goto out;
 		}
+		flt = minflt(RUSAGE_CHILDREN);
 		ret = mapdemo_probe(m.addr, npages * page, o.probe, res, npages);
 		if (ret < 0) {
-			rc = fail(EXIT_FAILED, "map: probe: %s", strerror(-ret));
+			rc = fail(EXIT_FAILED, "map: --probe: %s", strerror(-ret));
 			goto out;
 		}
 		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
-		printf("probed %zu pages (%s): %" PRIu64 " driver faults\n", npages,
-		       o.probe == MAPDEMO_ACCESS_READ ? "read" :
-		       o.probe == MAPDEMO_ACCESS_WRITE ? "write" : "exec",
-		       (uint64_t)(after.faults - before.faults));
+		flt = minflt(RUSAGE_CHILDREN) - flt;
+		printf("probed %zu pages (%s): %" PRIu64 " driver faults, %ld minor faults\n",
+		       npages, mapdemo_access_name(o.probe),
+		       (uint64_t)(after.faults - before.faults), flt);
 		print_probe(res, npages);
 	}
 out:

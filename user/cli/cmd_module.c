@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* mapdemo load / unload */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@ static void load_help(void)
 	puts("usage: mapdemo load [MODULE] [PARAM=VALUE...]\n\n"
 	     "Load the mapdemo module through libkmod.  MODULE is a path to a .ko\n"
 	     "file or a module name (default: mapdemo).  Parameters: mode=zero|\n"
-	     "sparse|dma, max_pages=N, allow_exec=1, devmode=0600, ...");
+	     "sparse|dma, sparse_size=BYTES, dma_size=BYTES, max_pages=N,\n"
+	     "allow_exec=1, devmode=0600 (see mapdemo(4)).\n\n"
+	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
 
 static int load_run(int argc, char **argv)
@@ -22,10 +25,12 @@ static int load_run(int argc, char **argv)
 	int i, ret;
 
 	i = 1;
+	if (i < argc && argv[i][0] == '-')
+		return fail(EXIT_USAGE, "load: unknown option '%s'", argv[i]);
 	if (i < argc && !strchr(argv[i], '=')) {
 		what = argv[i];
-		if (what[0] == '-')
-			return fail(EXIT_USAGE, "load: unknown option '%s'", what);
+		if (!*what)
+			return fail(EXIT_USAGE, "load: empty module name");
 		i++;
 	}
 	for (int j = i; j < argc; j++)
@@ -34,7 +39,7 @@ static int load_run(int argc, char **argv)
 	if (!params)
 		return fail(EXIT_FAILED, "load: out of memory");
 	for (; i < argc; i++) {
-		if (!strchr(argv[i], '=')) {
+		if (!strchr(argv[i], '=') || argv[i][0] == '=' || strchr(argv[i], ' ')) {
 			free(params);
 			return fail(EXIT_USAGE, "load: '%s' is not PARAM=VALUE", argv[i]);
 		}
@@ -43,18 +48,23 @@ static int load_run(int argc, char **argv)
 		strcat(params, argv[i]);
 	}
 	ret = mapdemo_module_load(what, params);
+	if (ret == -EINVAL && *params)
+		ret = fail(EXIT_FAILED, "load %s %s: %s (the module refused a parameter; "
+			   "its reason is in the kernel log)", what ? what : "mapdemo",
+			   params, strerror(-ret));
+	else if (ret)
+		ret = fail(EXIT_FAILED, "load %s: %s", what ? what : "mapdemo",
+			   strerror(-ret));
 	free(params);
-	if (ret)
-		return fail(EXIT_FAILED, "load %s: %s", what ? what : "mapdemo",
-			    strerror(-ret));
-	return EXIT_DONE;
+	return ret;
 }
 
 static void unload_help(void)
 {
 	puts("usage: mapdemo unload\n\n"
 	     "Unload the mapdemo module.  Fails while a file or mapping of\n"
-	     "/dev/mapdemo is open (Device or resource busy).");
+	     "/dev/mapdemo is open (Device or resource busy).\n\n"
+	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
 
 static int unload_run(int argc, char **argv)

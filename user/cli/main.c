@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_load, &cmd_unload, &cmd_info, &cmd_stats, &cmd_map, NULL
+	&cmd_load, &cmd_unload, &cmd_info, &cmd_stats, &cmd_map, &cmd_dump, NULL
 };
 
 static void usage(FILE *f)
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	const struct command *const *c;
 
 	if (argc < 2)
-		return usage(stderr), EXIT_USAGE;
+		return fail(EXIT_USAGE, "no command given (try mapdemo --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help"))
 		return usage(stdout), EXIT_DONE;

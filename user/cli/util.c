@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
+/* Helpers shared by the subcommands: errors, option values, stats output. */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@ int fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fputs("mapdemo: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -20,49 +23,86 @@ int fail(int code, const char *fmt, ...)
 	return code;
 }
 
-int parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (end == s)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: return -EINVAL;
-	}
-	if (*end == 'i' || *end == 'B') {	/* accept KiB, KB, MiB */
-		if (*end == 'i')
-			end++;
-		if (*end == 'B')
-			end++;
-	}
-	if (*end)
-		return -EINVAL;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 int wants_help(int argc, char **argv)
 {
 	int i;
 
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return 1;
 	return 0;
+}
+
+int bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return fail(EXIT_USAGE, "%s: option '%s' needs a value", cmd, arg);
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return fail(EXIT_USAGE, "%s: unknown option '-%c'", cmd, optopt);
+	return fail(EXIT_USAGE, "%s: unknown option '%s'", cmd, arg);
+}
+
+int size_arg(const char *cmd, const char *opt, const char *arg, uint64_t *out)
+{
+	int ret = mapdemo_parse_size(arg, out);
+
+	if (ret == -ERANGE)
+		return fail(EXIT_USAGE, "%s: %s '%s': too large", cmd, opt, arg);
+	if (ret)
+		return fail(EXIT_USAGE, "%s: %s '%s': not a size (4096, 0x1000, 64K, 2M, 1G)",
+			    cmd, opt, arg);
+	return EXIT_DONE;
+}
+
+/* The one-line error for a name list, naming the word that was not understood. */
+static int bad_word(const char *cmd, const char *opt, const char *arg,
+		    const char *word, const char *what)
+{
+	size_t len = mapdemo_word_length(word);
+
+	if (!word)
+		return fail(EXIT_USAGE, "%s: %s: no value", cmd, opt);
+	if (!len)
+		return fail(EXIT_USAGE, "%s: %s '%s': empty %s at offset %td",
+			    cmd, opt, arg, what, word - arg);
+	return fail(EXIT_USAGE, "%s: %s '%s': unknown %s '%.*s'", cmd, opt, arg,
+		    what, (int)len, word);
+}
+
+int prot_arg(const char *cmd, const char *arg, int *prot)
+{
+	const char *word;
+
+	if (mapdemo_parse_prot(arg, prot, &word))
+		return bad_word(cmd, "--prot", arg, word, "protection");
+	return EXIT_DONE;
+}
+
+int flags_arg(const char *cmd, const char *arg, int *flags)
+{
+	const char *word;
+
+	if (mapdemo_parse_map_flags(arg, flags, &word))
+		return bad_word(cmd, "--flags", arg, word, "flag");
+	return EXIT_DONE;
+}
+
+int open_device(const char *cmd, struct mapdemo_device *dev, int oflags, int mode)
+{
+	int ret = mapdemo_device_open(dev, NULL, oflags, mode);
+
+	if (ret == -ENOENT)
+		return fail(EXIT_FAILED, "%s: open %s: %s (is the module loaded?)", cmd,
+			    MAPDEMO_DEFAULT_PATH, strerror(-ret));
+	if (ret == -EOPNOTSUPP)
+		return fail(EXIT_FAILED, "%s: --mode %s: not offered by the loaded module",
+			    cmd, mapdemo_mode_name(mode));
+	if (ret)
+		return fail(EXIT_FAILED, "%s: open %s: %s", cmd, MAPDEMO_DEFAULT_PATH,
+			    strerror(-ret));
+	return EXIT_DONE;
 }
 
 #define STAT_FIELDS(X) \
