@@ -5,6 +5,9 @@
 #   make demo      boot the guest and show each mode mapped and faulted
 #   make shell     an interactive guest shell with the module loaded
 #   make lint      checkpatch --strict and sparse on the driver
+#   make install   the library, headers, mapdemo.pc, CLI and man pages
+#                  (PREFIX=/usr/local, DESTDIR=); make uninstall
+#   make host-check  the host-side tests under ASan and UBSan
 #
 # KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64 picks the Debian 6.1 kernel;
 # KERNEL_ABI=6.1.0-NN pins its version (default: Debian's newest).
@@ -33,7 +36,8 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel module user tests lint check demo shell clean
+.PHONY: all build deps kernel module user tests lint check demo shell clean \
+	install uninstall host-check example
 .DELETE_ON_ERROR:
 
 all: build
@@ -86,7 +90,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 lint: kernel
 	@scripts/lint
 
-check: deps lint build
+check: deps lint build host-check example
 	@qemu/check
 
 demo: deps build
@@ -94,6 +98,10 @@ demo: deps build
 
 shell: deps build
 	@qemu/shell
+
+include user/install.mk
+include tests/host/host.mk
+include user/examples/examples.mk
 
 clean:
 	rm -rf $(B)

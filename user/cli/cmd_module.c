@@ -74,6 +74,11 @@ static int unload_run(int argc, char **argv)
 	if (argc > 1)
 		return fail(EXIT_USAGE, "unload: unexpected argument '%s'", argv[1]);
 	ret = mapdemo_module_unload();
+	if (ret == -ENOENT)
+		return fail(EXIT_FAILED, "unload: the module is not loaded");
+	if (ret == -EBUSY)
+		return fail(EXIT_FAILED, "unload: the module is in use: a file or mapping of %s is open",
+			    MAPDEMO_DEFAULT_PATH);
 	if (ret)
 		return fail(EXIT_FAILED, "unload: %s", strerror(-ret));
 	return EXIT_DONE;
