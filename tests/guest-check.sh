@@ -17,6 +17,13 @@ for t in /mapdemo/bin/*_test; do
 	"$t" --tap=- -j1 --timeout 120
 done
 
+# the examples, built against the installed library (make example)
+for e in /mapdemo/bin/mapdemo-example*; do
+	echo "@@mapdemo-stage example ${e##*/}"
+	"$e"
+	tap $? "example::${e##*/} runs against the installed library"
+done
+
 echo "@@mapdemo-stage unload-module"
 mapdemo unload
 tap $? "guest::unload the module through libmapdemo"
