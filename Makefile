@@ -8,6 +8,8 @@
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
+#   make bench     the benchmarks in the guest: a table, tests/bench/
+#                  results.json and tests/bench/cost-per-page.png
 #
 # KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64 picks the Debian 6.1 kernel;
 # KERNEL_ABI=6.1.0-NN pins its version (default: Debian's newest).
@@ -30,6 +32,8 @@ CLI_OBJS := $(CLI_SRCS:user/cli/%.c=$(B)/obj/cli/%.o)
 TEST_SRCS := $(sort $(wildcard tests/*_test.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRCS),$(sort $(wildcard tests/*.c)))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH := $(B)/bench/mapdemo-bench
 
 SOVERSION := 1
 LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
@@ -37,7 +41,7 @@ LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
 .PHONY: all build deps kernel module user tests lint check demo shell clean \
-	install uninstall host-check example
+	install uninstall host-check example bench bench-deps
 .DELETE_ON_ERROR:
 
 all: build
@@ -80,12 +84,16 @@ $(CLI): $(CLI_OBJS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
 
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(BENCH)
 
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(TEST_HELPERS) \
 		-L$(B)/lib -lmapdemo -lcriterion -Wl,-rpath,'$$ORIGIN/../lib'
+
+$(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) -lm
 
 lint: kernel
 	@scripts/lint
@@ -95,6 +103,12 @@ check: deps lint build host-check example
 
 demo: deps build
 	@qemu/demo
+
+bench-deps:
+	@scripts/deps gnuplot-nox
+
+bench: bench-deps build
+	@qemu/bench
 
 shell: deps build
 	@qemu/shell

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/* Round-robin measurement of a family of variants, and their figures. */
+#include <errno.h>
+#include <string.h>
+
+#include "bench.h"
+
+void variants_run(struct variant *vs, int n, int reps, sample_fn fn)
+{
+	int rep, i, ret;
+
+	if (reps > MAX_REPS)
+		reps = MAX_REPS;
+	for (i = 0; i < n; i++)
+		if (!vs[i].na)
+			vs[i].na = backing_na(vs[i].bk, vs[i].shared, vs[i].len);
+	for (rep = 0; rep < reps; rep++) {
+		for (i = 0; i < n; i++) {
+			struct variant *v = &vs[i];
+
+			if (v->na)
+				continue;
+			v->rep = rep;
+			ret = fn(v, &v->v[rep]);
+			if (ret == -EOPNOTSUPP)
+				v->na = "n/a: mode not available";
+			else if (ret)
+				v->na = reason("n/a: %s", strerror(-ret));
+		}
+	}
+}
+
+const double *variant_find(const struct variant *vs, int n, enum backing bk,
+			   int shared, int op)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (vs[i].bk == bk && vs[i].shared == shared && vs[i].op == op)
+			return vs[i].na ? NULL : vs[i].v;
+	return NULL;
+}
+
+void variants_figures(const struct variant *vs, int n, int reps,
+		      const char *section, const char *unit, int higher_better,
+		      const char *(*name)(const struct variant *v))
+{
+	const double *ref[REF_NR];
+	struct figure *f;
+	int i;
+
+	if (reps > MAX_REPS)
+		reps = MAX_REPS;
+	for (i = 0; i < n; i++) {
+		const struct variant *v = &vs[i];
+
+		ref[REF_ANON] = variant_find(vs, n, BK_ANON, 0, v->op);
+		ref[REF_DEVZERO] = variant_find(vs, n, BK_DEVZERO, v->shared, v->op);
+		ref[REF_ANON_SHARED] = v->shared ?
+			variant_find(vs, n, BK_ANON, 1, v->op) : NULL;
+		f = figure_add(section, unit, higher_better, "%s", name(v));
+		figure_fill(f, v->na, v->v, ref, reps);
+		snprintf(f->note, sizeof(f->note), "%s", v->note);
+	}
+}
