@@ -45,6 +45,7 @@ static u32 default_mode;
 /* One line a mode; a NULL entry is a mode this build does not offer. */
 static const struct mapdemo_mode_ops *const mapdemo_modes[MAPDEMO_MODE_NR] = {
 	[MAPDEMO_MODE_ZERO] = &mapdemo_zero_ops,
+	[MAPDEMO_MODE_DMA] = &mapdemo_dma_ops,
 };
 
 static bool mode_supported(u32 m)
@@ -66,6 +67,7 @@ static int mapdemo_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&mf->lock);
 	mf->mode = default_mode;
+	mf->dma_style = mapdemo_dma_default_style();
 	file->private_data = mf;
 	return 0;
 }
@@ -178,6 +180,7 @@ static long ioctl_info(struct mapdemo_file *mf, struct mapdemo_info __user *arg)
 		.flags = allow_exec ? MAPDEMO_INFO_ALLOW_EXEC : 0,
 	};
 
+	mapdemo_dma_info(mf, &info);
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -219,6 +222,9 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return ioctl_info(mf, uarg);
 	case MAPDEMO_IOC_STATS:
 		return ioctl_stats(mf, uarg);
+	case MAPDEMO_IOC_SYNC:
+	case MAPDEMO_IOC_SET_DMA_STYLE:
+		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -283,13 +289,18 @@ static int __init mapdemo_init(void)
 	ret = mapdemo_zero_init();
 	if (ret)
 		goto err_pages;
+	ret = mapdemo_dma_init();
+	if (ret)
+		goto err_zero;
 	ret = misc_register(&mapdemo_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", MAPDEMO_DEVICE_NAME, ret);
-		goto err_zero;
+		goto err_dma;
 	}
 	return 0;
 
+err_dma:
+	mapdemo_dma_exit();
 err_zero:
 	mapdemo_zero_exit();
 err_pages:
@@ -302,6 +313,7 @@ err_stats:
 static void __exit mapdemo_exit(void)
 {
 	misc_deregister(&mapdemo_misc);
+	mapdemo_dma_exit();
 	mapdemo_zero_exit();
 	mapdemo_pages_exit();
 	mapdemo_stats_exit();

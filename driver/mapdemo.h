@@ -42,6 +42,7 @@ struct mapdemo_file {
 	 */
 	struct mutex lock;
 	u32 mode;
+	u32 dma_style;		/* enum mapdemo_dma_style; fixed like @mode */
 	bool mapped;
 	struct mapdemo_counters __percpu *stats;
 };
@@ -62,6 +63,15 @@ struct mapdemo_mode_ops {
 };
 
 extern const struct mapdemo_mode_ops mapdemo_zero_ops;
+
+/* dma.c */
+extern const struct mapdemo_mode_ops mapdemo_dma_ops;
+u32 mapdemo_dma_default_style(void);
+void mapdemo_dma_info(struct mapdemo_file *mf, struct mapdemo_info *info);
+long mapdemo_dma_ioctl(struct mapdemo_file *mf, unsigned int cmd,
+		       void __user *arg);
+int mapdemo_dma_init(void);
+void mapdemo_dma_exit(void);
 
 /* stats.c */
 void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);

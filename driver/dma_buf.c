@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma mode's buffer: one physically contiguous range of RAM, zeroed and
+ * mapped for DMA.
+ *
+ * Why not dma_alloc_coherent(): Debian's amd64 kernel is built without
+ * CONFIG_CMA, so dma-direct takes a coherent buffer from the buddy
+ * allocator.  That caps it at one MAX_ORDER - 1 block (4 MiB), and the
+ * block is not compound: only its first page holds a reference, the
+ * others have a refcount of zero.  Such pages can be mapped by PFN only
+ * (dma_mmap_coherent() uses remap_pfn_range()); inserting them as struct
+ * pages, or letting get_user_pages() take references on them, would free
+ * them under us.  What CMA would do is alloc_contig_range(): any number
+ * of pages, each with a reference of its own.  We call it directly on a
+ * free range we search for, and give the range to the device with
+ * dma_map_page().  On x86 that mapping is cache coherent; on platforms
+ * that are not, MAPDEMO_IOC_SYNC does the maintenance.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/sched/signal.h>
+
+#include "dma_buf.h"
+
+#define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+/* Can [pfn, pfn + nr) be handed to alloc_contig_range() at all? */
+static bool range_usable(struct zone *zone, unsigned long pfn,
+			 unsigned long nr)
+{
+	unsigned long end = pfn + nr;
+
+	for (; pfn < end; pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		/* holes, other zones and reserved pages never migrate */
+		if (!page || page_zone(page) != zone || PageReserved(page))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Try PMD-aligned ranges of @zone from its top down (away from the low
+ * memory other users want), so that 2 MiB mappings are possible.
+ * Returns the first pfn, or 0 when no range could be had.
+ */
+static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
+{
+	unsigned long start = zone->zone_start_pfn;
+	unsigned long end = zone_end_pfn(zone);
+	unsigned long pfn;
+
+	if (end - start < nr)
+		return 0;
+	pfn = ALIGN_DOWN(end - nr, PMD_PAGES);
+	while (pfn >= start && pfn) {
+		if (range_usable(zone, pfn, nr) &&
+		    !alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+					GFP_KERNEL | __GFP_NOWARN))
+			return pfn;
+		if (fatal_signal_pending(current) || pfn < PMD_PAGES)
+			break;
+		pfn -= PMD_PAGES;
+		cond_resched();
+	}
+	return 0;
+}
+
+static unsigned long alloc_contig(unsigned long nr)
+{
+	enum zone_type zt;
+	unsigned long pfn;
+	int nid;
+
+	for_each_online_node(nid) {
+		for (zt = ZONE_NORMAL; zt > ZONE_DMA; zt--) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[zt];
+
+			if (!populated_zone(zone))
+				continue;
+			pfn = zone_alloc_contig(zone, nr);
+			if (pfn)
+				return pfn;
+		}
+	}
+	return 0;
+}
+
+/* Drop our reference on each page; a page still pinned lives on alone. */
+static void put_pages(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		put_page(pfn_to_page(pfn + i));
+}
+
+int mapdemo_dma_buf_alloc(struct mapdemo_dma_buf *buf, size_t size)
+{
+	unsigned long nr = size >> PAGE_SHIFT, i;
+
+	buf->nr_pages = 0;
+	buf->size = 0;
+	if (!nr)
+		return 0;
+
+	buf->pfn = alloc_contig(nr);
+	if (!buf->pfn)
+		return -ENOMEM;
+
+	for (i = 0; i < nr; i++) {
+		clear_highpage(pfn_to_page(buf->pfn + i));
+		if (!(i % PMD_PAGES))
+			cond_resched();
+	}
+
+	buf->vaddr = page_address(pfn_to_page(buf->pfn));
+	buf->dma_addr = dma_map_page(buf->dev, pfn_to_page(buf->pfn), 0, size,
+				     DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(buf->dev, buf->dma_addr)) {
+		put_pages(buf->pfn, nr);
+		return -ENOMEM;
+	}
+	buf->nr_pages = nr;
+	buf->size = size;
+	return 0;
+}
+
+void mapdemo_dma_buf_free(struct mapdemo_dma_buf *buf)
+{
+	if (!buf->nr_pages)
+		return;
+	dma_unmap_page(buf->dev, buf->dma_addr, buf->size, DMA_BIDIRECTIONAL);
+	put_pages(buf->pfn, buf->nr_pages);
+	buf->nr_pages = 0;
+	buf->size = 0;
+}
+
+/* The caller has checked that the range lies within the buffer. */
+int mapdemo_dma_buf_sync(struct mapdemo_dma_buf *buf, u64 offset, u64 length,
+			 bool for_device)
+{
+	if (!length)
+		return 0;
+	if (for_device)
+		dma_sync_single_for_device(buf->dev, buf->dma_addr + offset,
+					   length, DMA_BIDIRECTIONAL);
+	else
+		dma_sync_single_for_cpu(buf->dev, buf->dma_addr + offset,
+					length, DMA_BIDIRECTIONAL);
+	return 0;
+}

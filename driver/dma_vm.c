@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma mode's mappings: faults, 2 MiB PMDs, ptrace access and addresses.
+ *
+ * pfn style VMAs are VM_PFNMAP | VM_IO: faults insert page frame numbers,
+ * a whole PMD at a time where the VMA and the buffer allow it, and
+ * get_user_pages() refuses them.  page style VMAs get the buffer's struct
+ * pages one 4 KiB page at a time (see mapdemo_dma_vm_fault()), which
+ * get_user_pages() can pin.
+ */
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pfn_t.h>
+#include <linux/sched/mm.h>
+
+#include "mapdemo.h"
+#include "dma.h"
+
+#define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+static void dma_vm_open(struct vm_area_struct *vma)
+{
+	mapdemo_vma_opened(vma);
+}
+
+static void dma_vm_close(struct vm_area_struct *vma)
+{
+	mapdemo_vma_closed(vma);
+}
+
+/*
+ * The buffer page offset of the PMD around the fault, if a PMD mapping
+ * fits there: the 2 MiB of address space lie in the VMA and map 2 MiB of
+ * the buffer that start on a 2 MiB boundary (the buffer itself starts on
+ * one).  Returns false otherwise.
+ */
+static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	pgoff_t first;
+
+	if (!mapdemo_dma_huge || !(vma->vm_flags & VM_PFNMAP))
+		return false;
+	if (haddr < vma->vm_start || vma->vm_end - haddr < PMD_SIZE)
+		return false;
+	first = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
+	if (first % PMD_PAGES ||
+	    first + PMD_PAGES > mapdemo_dma_buffer.nr_pages)
+		return false;
+	*pgoff = first;
+	return true;
+}
+
+/*
+ * Map 2 MiB at once.  PFN_DEV | PFN_MAP makes this a devmap PMD: 6.1 has
+ * no special bit for PMDs, so get_user_pages_fast(), which never looks
+ * at the VMA, would take references on the struct pages behind a plain
+ * huge PMD and so pin a VM_PFNMAP mapping.  For a devmap PMD it looks up
+ * a dev_pagemap, finds none and falls back to the slow path, which
+ * refuses VM_PFNMAP as it should.
+ */
+static vm_fault_t insert_pmd(struct vm_fault *vmf, pgoff_t pgoff, bool write)
+{
+	unsigned long pfn = mapdemo_dma_buffer.pfn + pgoff;
+	vm_fault_t ret;
+
+	ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP),
+				 write);
+	if (ret == VM_FAULT_NOPAGE)
+		mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_HUGE_FAULTS);
+	return ret;
+}
+
+/*
+ * 6.1 calls ->huge_fault only for DAX and anonymous VMAs when a PMD is
+ * empty (hugepage_vma_check() turns VM_SPECIAL away), so the first touch
+ * of a PMD arrives at ->fault, which installs the PMD itself.  A write to
+ * a PMD that is not writable still comes here, through wp_huge_pmd().
+ */
+static vm_fault_t dma_vm_huge_fault(struct vm_fault *vmf,
+				    enum page_entry_size pe_size)
+{
+	pgoff_t pgoff;
+
+	if (pe_size != PE_SIZE_PMD || !pmd_fits(vmf, &pgoff))
+		return VM_FAULT_FALLBACK;
+	mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_FAULTS);
+	return insert_pmd(vmf, pgoff, vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mapdemo_file *mf = mapdemo_vma_file(vma);
+	struct page *page;
+	pgoff_t pgoff;
+
+	mapdemo_count(mf, MD_STAT_FAULTS);
+	/*
+	 * mmap() checked the range and the VMA can neither grow nor move
+	 * its offset, so this only guards against a bug of ours.
+	 */
+	if (WARN_ON_ONCE(vmf->pgoff >= mapdemo_dma_buffer.nr_pages)) {
+		mapdemo_count(mf, MD_STAT_SIGBUS);
+		return VM_FAULT_SIGBUS;
+	}
+
+	if (vma->vm_flags & VM_PFNMAP) {
+		/*
+		 * Only into an empty PMD: a page table there means another
+		 * part of it is mapped by PTEs already.  Not a write insert,
+		 * so that losing a race against a page table is harmless
+		 * (insert_pfn_pmd() then leaves the PMD alone and the access
+		 * faults again); the PMD is writable anyway in a writable
+		 * shared VMA, whose vm_page_prot allows writes.
+		 */
+		if (pmd_none(*vmf->pmd) && pmd_fits(vmf, &pgoff))
+			return insert_pmd(vmf, pgoff, false);
+		return vmf_insert_pfn(vma, vmf->address,
+				      mapdemo_dma_buffer.pfn + vmf->pgoff);
+	}
+
+	/*
+	 * page style: hand the core the page; it maps it with the file rmap
+	 * and keeps the reference we take here for as long as it is mapped.
+	 * Every page of the buffer holds a reference of its own (see
+	 * dma_buf.c), so this is an ordinary page reference.  No PMD here:
+	 * 6.1 can map a PMD of struct pages only if they form one compound
+	 * page, which a contiguous range from alloc_contig_range() is not.
+	 */
+	page = pfn_to_page(mapdemo_dma_buffer.pfn + vmf->pgoff);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+/*
+ * ptrace and /proc/PID/mem: get_user_pages() fails on pfn style VMAs, so
+ * the core asks us to copy.  Writes need a writable VMA, as a write
+ * through the mapping would.
+ */
+static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			 void *buf, int len, int write)
+{
+	struct mapdemo_dma_buf *b = &mapdemo_dma_buffer;
+	unsigned long off = addr - vma->vm_start +
+			    (vma->vm_pgoff << PAGE_SHIFT);
+
+	if (len <= 0 || off >= b->size)
+		return -EFAULT;
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EACCES;
+	len = min_t(unsigned long, len, b->size - off);
+	if (write)
+		memcpy(b->vaddr + off, buf, len);
+	else
+		memcpy(buf, b->vaddr + off, len);
+	return len;
+}
+
+const struct vm_operations_struct mapdemo_dma_vm_ops = {
+	.open		= dma_vm_open,
+	.close		= dma_vm_close,
+	.fault		= dma_vm_fault,
+	.huge_fault	= dma_vm_huge_fault,
+	.access		= dma_vm_access,
+};
+
+/*
+ * Mappings of 2 MiB or more get an address congruent to their buffer
+ * offset modulo 2 MiB, so that every whole 2 MiB of the buffer they
+ * cover can be a PMD.  The search asks for 2 MiB more than needed and
+ * moves up within it, as thp_get_unmapped_area() does for DAX files.
+ */
+unsigned long mapdemo_dma_get_unmapped_area(struct file *file,
+					    unsigned long addr,
+					    unsigned long len,
+					    unsigned long pgoff,
+					    unsigned long flags)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long off = (pgoff << PAGE_SHIFT) & ~PMD_MASK;
+	unsigned long ret;
+
+	if (!mapdemo_dma_huge || len < PMD_SIZE || (flags & MAP_FIXED) ||
+	    len > TASK_SIZE - PMD_SIZE)
+		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
+	if (addr) {
+		/* a hint that is free is honoured as it is */
+		ret = mm->get_unmapped_area(file, addr, len, pgoff, flags);
+		if (ret == addr)
+			return ret;
+	}
+	ret = mm->get_unmapped_area(file, 0, len + PMD_SIZE, pgoff, flags);
+	if (IS_ERR_VALUE(ret))
+		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
+	return ret + ((off - ret) & ~PMD_MASK);
+}

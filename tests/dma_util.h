@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers of the dma mode tests. */
+#ifndef MAPDEMO_TEST_DMA_UTIL_H
+#define MAPDEMO_TEST_DMA_UTIL_H
+
+#include "helpers.h"
+
+#define HUGE_SZ		(2UL << 20)
+
+/* Open the device in dma mode with @style (enum mapdemo_dma_style). */
+struct mapdemo_device open_dma(int oflags, int style);
+
+/* MAPDEMO_IOC_SET_DMA_STYLE; returns 0 or -errno. */
+int set_dma_style(struct mapdemo_device *dev, int style);
+
+/* MAPDEMO_IOC_SYNC; returns 0 or -errno. */
+int dma_sync(struct mapdemo_device *dev, uint64_t off, uint64_t len,
+	     uint32_t dir, uint32_t pad);
+
+/* The buffer's size, from MAPDEMO_IOC_INFO. */
+size_t dma_buffer_size(void);
+
+/* Reload the module with @params (NULL: the defaults); asserts. */
+void reload_module(const char *params);
+
+/* Fill [p, p+len) with a pattern that depends on @seed and the offset. */
+void fill_pattern(void *p, size_t len, size_t off, unsigned int seed);
+/* Bytes of [p, p+len) that differ from fill_pattern()'s. */
+size_t count_not_pattern(const void *p, size_t len, size_t off,
+			 unsigned int seed);
+
+#endif
