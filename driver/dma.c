@@ -168,13 +168,15 @@ static long ioctl_set_style(struct mapdemo_file *mf, u32 __user *arg)
 	return ret;
 }
 
-static long ioctl_sync(struct mapdemo_sync __user *arg)
+static long ioctl_sync(struct mapdemo_file *mf, struct mapdemo_sync __user *arg)
 {
 	u64 size = mapdemo_dma_buffer.size;
 	struct mapdemo_sync s;
 
 	if (copy_from_user(&s, arg, sizeof(s)))
 		return -EFAULT;
+	if (READ_ONCE(mf->mode) != MAPDEMO_MODE_DMA)
+		return -EINVAL;
 	if (s.pad || s.direction > MAPDEMO_SYNC_FOR_DEVICE)
 		return -EINVAL;
 	/* written so that no sum can wrap */
@@ -191,7 +193,7 @@ long mapdemo_dma_ioctl(struct mapdemo_file *mf, unsigned int cmd,
 	case MAPDEMO_IOC_SET_DMA_STYLE:
 		return ioctl_set_style(mf, arg);
 	case MAPDEMO_IOC_SYNC:
-		return ioctl_sync(arg);
+		return ioctl_sync(mf, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -338,4 +338,9 @@ Test(dma_map, sync_is_range_checked)
 	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SYNC, (void *)16), -1);
 	cr_assert_eq(errno, EFAULT);
 	mapdemo_device_close(&dev);
+
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	cr_assert_eq(dma_sync(&dev, 0, 1, MAPDEMO_SYNC_FOR_CPU, 0), -EINVAL,
+		     "sync on a file not in dma mode");
+	mapdemo_device_close(&dev);
 }
