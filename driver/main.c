@@ -45,12 +45,26 @@ static u32 default_mode;
 /* One line a mode; a NULL entry is a mode this build does not offer. */
 static const struct mapdemo_mode_ops *const mapdemo_modes[MAPDEMO_MODE_NR] = {
 	[MAPDEMO_MODE_ZERO] = &mapdemo_zero_ops,
+	[MAPDEMO_MODE_SPARSE] = &mapdemo_sparse_ops,
 	[MAPDEMO_MODE_DMA] = &mapdemo_dma_ops,
 };
 
 static bool mode_supported(u32 m)
 {
 	return m < MAPDEMO_MODE_NR && mapdemo_modes[m];
+}
+
+/*
+ * Before the first mmap() only (the core pairs its writable-mapping
+ * counts on f_mapping): sparse mode maps the page cache of its buffer.
+ */
+static void set_file_mode(struct file *file, u32 m)
+{
+	struct mapdemo_file *mf = file->private_data;
+
+	mf->mode = m;
+	file->f_mapping = m == MAPDEMO_MODE_SPARSE ? mapdemo_sparse_mapping() :
+						     file_inode(file)->i_mapping;
 }
 
 static int mapdemo_open(struct inode *inode, struct file *file)
@@ -66,9 +80,9 @@ static int mapdemo_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	mutex_init(&mf->lock);
-	mf->mode = default_mode;
 	mf->dma_style = mapdemo_dma_default_style();
 	file->private_data = mf;
+	set_file_mode(file, default_mode);
 	return 0;
 }
 
@@ -150,8 +164,9 @@ static unsigned long mapdemo_get_unmapped_area(struct file *file,
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 }
 
-static long ioctl_set_mode(struct mapdemo_file *mf, u32 __user *arg)
+static long ioctl_set_mode(struct file *file, u32 __user *arg)
 {
+	struct mapdemo_file *mf = file->private_data;
 	long ret = 0;
 	u32 m;
 
@@ -166,7 +181,7 @@ static long ioctl_set_mode(struct mapdemo_file *mf, u32 __user *arg)
 	if (mf->mapped)
 		ret = -EBUSY;
 	else
-		mf->mode = m;
+		set_file_mode(file, m);
 	mutex_unlock(&mf->lock);
 	return ret;
 }
@@ -180,6 +195,7 @@ static long ioctl_info(struct mapdemo_file *mf, struct mapdemo_info __user *arg)
 		.flags = allow_exec ? MAPDEMO_INFO_ALLOW_EXEC : 0,
 	};
 
+	mapdemo_sparse_info(&info);
 	mapdemo_dma_info(mf, &info);
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -215,13 +231,16 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 
 	switch (cmd) {
 	case MAPDEMO_IOC_SET_MODE:
-		return ioctl_set_mode(mf, uarg);
+		return ioctl_set_mode(file, uarg);
 	case MAPDEMO_IOC_GET_MODE:
 		return put_user(READ_ONCE(mf->mode), (u32 __user *)uarg);
 	case MAPDEMO_IOC_INFO:
 		return ioctl_info(mf, uarg);
 	case MAPDEMO_IOC_STATS:
 		return ioctl_stats(mf, uarg);
+	case MAPDEMO_IOC_RESET:
+	case MAPDEMO_IOC_RESIZE:
+		return mapdemo_sparse_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SYNC:
 	case MAPDEMO_IOC_SET_DMA_STYLE:
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
@@ -238,6 +257,7 @@ static const struct file_operations mapdemo_fops = {
 	.read_iter	= mapdemo_read_iter,
 	.write_iter	= mapdemo_write_iter,
 	.llseek		= mapdemo_llseek,
+	.fsync		= noop_fsync,	/* msync(MS_SYNC): memory has no disk */
 	.get_unmapped_area = mapdemo_get_unmapped_area,
 	.unlocked_ioctl	= mapdemo_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
@@ -289,9 +309,12 @@ static int __init mapdemo_init(void)
 	ret = mapdemo_zero_init();
 	if (ret)
 		goto err_pages;
-	ret = mapdemo_dma_init();
+	ret = mapdemo_sparse_init();
 	if (ret)
 		goto err_zero;
+	ret = mapdemo_dma_init();
+	if (ret)
+		goto err_sparse;
 	ret = misc_register(&mapdemo_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", MAPDEMO_DEVICE_NAME, ret);
@@ -301,6 +324,8 @@ static int __init mapdemo_init(void)
 
 err_dma:
 	mapdemo_dma_exit();
+err_sparse:
+	mapdemo_sparse_exit();
 err_zero:
 	mapdemo_zero_exit();
 err_pages:
@@ -314,6 +339,7 @@ static void __exit mapdemo_exit(void)
 {
 	misc_deregister(&mapdemo_misc);
 	mapdemo_dma_exit();
+	mapdemo_sparse_exit();
 	mapdemo_zero_exit();
 	mapdemo_pages_exit();
 	mapdemo_stats_exit();

@@ -82,9 +82,24 @@ int mapdemo_stats_init(void);
 void mapdemo_stats_exit(void);
 extern const struct attribute_group *mapdemo_groups[];
 
-/* pages.c: every page the driver hands out comes from here, zeroed. */
-struct page *mapdemo_page_alloc(struct mapdemo_file *mf);
-void mapdemo_page_free(struct mapdemo_file *mf, struct page *page);
+/*
+ * pages.c: every page the driver hands out comes from here, zeroed, and is
+ * charged to a pool against the max_pages cap.  A pool is charged
+ * max(reserved, allocated) pages; both fields belong to pages.c.
+ */
+struct mapdemo_pool {
+	unsigned long reserved;
+	unsigned long allocated;
+};
+
+int mapdemo_pool_reserve(struct mapdemo_pool *pool, unsigned long pages);
+void mapdemo_pool_unreserve(struct mapdemo_pool *pool, unsigned long pages);
+struct page *mapdemo_page_alloc(struct mapdemo_file *mf,
+				struct mapdemo_pool *pool, gfp_t gfp);
+void mapdemo_page_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+		       struct page *page);
+void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			   bool was_allocated);
 int mapdemo_pages_init(void);
 void mapdemo_pages_exit(void);
 extern unsigned long mapdemo_max_pages;
@@ -92,6 +107,15 @@ extern unsigned long mapdemo_max_pages;
 /* zero.c */
 int mapdemo_zero_init(void);
 void mapdemo_zero_exit(void);
+
+/* sparse.c */
+extern const struct mapdemo_mode_ops mapdemo_sparse_ops;
+void mapdemo_sparse_info(struct mapdemo_info *info);
+struct address_space *mapdemo_sparse_mapping(void);
+long mapdemo_sparse_ioctl(struct mapdemo_file *mf, unsigned int cmd,
+			  void __user *arg);
+int mapdemo_sparse_init(void);
+void mapdemo_sparse_exit(void);
 
 /* vma.c: helpers common to every mode's vm_operations */
 void mapdemo_vma_opened(struct vm_area_struct *vma);

@@ -5,47 +5,125 @@
  * Every page mapped to userspace by zero and sparse mode comes from
  * mapdemo_page_alloc(), which is the one place that zeroes, so no page can
  * leave the driver with a previous owner's bytes in it.
+ *
+ * The cap (max_pages) is kept as a commitment, like the kernel's own
+ * overcommit accounting: every pool (a zero-mode mapping, the sparse
+ * buffer) is charged max(reserved, allocated) pages, and the sum of the
+ * charges never exceeds the cap.  mmap() reserves what the mapping may
+ * allocate and fails -ENOMEM when that does not fit; a MAP_NORESERVE
+ * mapping reserves nothing and each allocation past its pool's
+ * reservation is checked on its own, so the fault that crosses the cap
+ * fails instead of the mmap().  A reserving mapping therefore never meets
+ * the cap in a fault.
  */
 #include <linux/atomic.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/spinlock.h>
 
 #include "mapdemo.h"
 
 /* Pages allocated and not yet freed, across the whole device. */
 static atomic_long_t pages_in_use = ATOMIC_LONG_INIT(0);
 
-struct page *mapdemo_page_alloc(struct mapdemo_file *mf)
+/*
+ * cap_lock guards @committed and every pool's counters; it is a spinlock
+ * because pages are uncharged from the page cache's free path.
+ */
+static DEFINE_SPINLOCK(cap_lock);
+static unsigned long committed;
+
+static unsigned long pool_charge(const struct mapdemo_pool *pool)
+{
+	return max(pool->reserved, pool->allocated);
+}
+
+/* Move @pool to (@reserved, @allocated) if the cap allows; cap_lock held. */
+static bool pool_update(struct mapdemo_pool *pool, unsigned long reserved,
+			unsigned long allocated, bool force)
+{
+	unsigned long now = pool_charge(pool);
+	unsigned long next = max(reserved, allocated);
+
+	if (next > now && !force && committed - now + next > mapdemo_max_pages)
+		return false;
+	committed = committed - now + next;
+	pool->reserved = reserved;
+	pool->allocated = allocated;
+	return true;
+}
+
+int mapdemo_pool_reserve(struct mapdemo_pool *pool, unsigned long pages)
+{
+	bool ok;
+
+	spin_lock(&cap_lock);
+	ok = pages <= mapdemo_max_pages - pool->reserved &&
+	     pool_update(pool, pool->reserved + pages, pool->allocated, false);
+	spin_unlock(&cap_lock);
+	return ok ? 0 : -ENOMEM;
+}
+
+void mapdemo_pool_unreserve(struct mapdemo_pool *pool, unsigned long pages)
+{
+	spin_lock(&cap_lock);
+	if (!WARN_ON_ONCE(pages > pool->reserved))
+		pool_update(pool, pool->reserved - pages, pool->allocated, true);
+	spin_unlock(&cap_lock);
+}
+
+/*
+ * A zeroed page charged to @pool, ERR_PTR(-ENOSPC) when the cap does not
+ * allow it, ERR_PTR(-ENOMEM) when the kernel has no page.  @gfp adds to
+ * the flags: zero mode charges its pages to the task's memory cgroup with
+ * __GFP_ACCOUNT; sparse mode's pages are charged by the page cache.
+ */
+struct page *mapdemo_page_alloc(struct mapdemo_file *mf,
+				struct mapdemo_pool *pool, gfp_t gfp)
 {
 	struct page *page;
+	bool ok;
 
-	if (atomic_long_inc_return(&pages_in_use) > mapdemo_max_pages) {
-		atomic_long_dec(&pages_in_use);
-		return NULL;
-	}
+	spin_lock(&cap_lock);
+	ok = pool_update(pool, pool->reserved, pool->allocated + 1, false);
+	spin_unlock(&cap_lock);
+	if (!ok)
+		return ERR_PTR(-ENOSPC);
 
-	/*
-	 * __GFP_ZERO clears the page; __GFP_ACCOUNT charges it to the
-	 * faulting task's memory cgroup, as anonymous memory would be.
-	 */
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | gfp);
 	if (!page) {
-		atomic_long_dec(&pages_in_use);
-		return NULL;
+		mapdemo_page_uncharge(NULL, pool, false);
+		return ERR_PTR(-ENOMEM);
 	}
+	atomic_long_inc(&pages_in_use);
 	mapdemo_count(mf, MD_STAT_PAGES_ALLOC);
 	return page;
+}
+
+/* Give back @pool's charge for a page that is gone (or never was). */
+void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			   bool was_allocated)
+{
+	spin_lock(&cap_lock);
+	if (!WARN_ON_ONCE(!pool->allocated))
+		pool_update(pool, pool->reserved, pool->allocated - 1, true);
+	spin_unlock(&cap_lock);
+	if (was_allocated) {
+		atomic_long_dec(&pages_in_use);
+		mapdemo_count(mf, MD_STAT_PAGES_FREED);
+	}
 }
 
 /*
  * Drop the driver's reference.  The page may live on for a while if
  * get_user_pages() pinned it; it is freed when that pin is dropped.
  */
-void mapdemo_page_free(struct mapdemo_file *mf, struct page *page)
+void mapdemo_page_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+		       struct page *page)
 {
 	put_page(page);
-	atomic_long_dec(&pages_in_use);
-	mapdemo_count(mf, MD_STAT_PAGES_FREED);
+	mapdemo_page_uncharge(mf, pool, true);
 }
 
 int mapdemo_pages_init(void)
@@ -56,4 +134,5 @@ int mapdemo_pages_init(void)
 void mapdemo_pages_exit(void)
 {
 	WARN_ON(atomic_long_read(&pages_in_use));
+	WARN_ON(committed);
 }

@@ -12,6 +12,11 @@
  * MAP_PRIVATE read faults map the shared (still zero) page read-only;
  * the first write makes the core copy it into an anonymous page, so
  * private writes never reach the zero_map.
+ *
+ * Against the max_pages cap each zero_map is a pool: mmap() reserves its
+ * length unless MAP_NORESERVE, and the reservation goes with the zero_map.
+ * A mapping grown by mremap() allocates past its reservation; those pages
+ * are checked against the cap one by one, as MAP_NORESERVE pages are.
  */
 #include <linux/highmem.h>
 #include <linux/refcount.h>
@@ -26,6 +31,8 @@ struct zero_map {
 	refcount_t users;		/* VMAs sharing @pages */
 	struct mapdemo_file *mf;	/* the file mapped; outlives its VMAs */
 	struct xarray pages;		/* page offset -> struct page */
+	struct mapdemo_pool pool;	/* the cap's view of @pages */
+	unsigned long reserved;		/* pages reserved at mmap() */
 };
 
 /*
@@ -48,8 +55,9 @@ static void zero_map_free(struct zero_map *zm)
 	unsigned long idx;
 
 	xa_for_each(&zm->pages, idx, page)
-		mapdemo_page_free(zm->mf, page);
+		mapdemo_page_free(zm->mf, &zm->pool, page);
 	xa_destroy(&zm->pages);
+	mapdemo_pool_unreserve(&zm->pool, zm->reserved);
 	kfree(zm);
 }
 
@@ -62,7 +70,11 @@ static void zero_vm_close(struct vm_area_struct *vma)
 		zero_map_free(zm);
 }
 
-/* Find the page at @pgoff, allocating it zeroed on first touch. */
+/*
+ * Find the page at @pgoff, allocating it zeroed on first touch.  Past
+ * the cap the fault is a SIGBUS: the OOM killer could free nothing that
+ * the cap would then let us use.
+ */
 static struct page *zero_map_page(struct zero_map *zm, pgoff_t pgoff,
 				  vm_fault_t *err)
 {
@@ -72,9 +84,9 @@ static struct page *zero_map_page(struct zero_map *zm, pgoff_t pgoff,
 	if (page)
 		return page;
 
-	page = mapdemo_page_alloc(zm->mf);
-	if (!page) {
-		*err = VM_FAULT_OOM;
+	page = mapdemo_page_alloc(zm->mf, &zm->pool, __GFP_ACCOUNT);
+	if (IS_ERR(page)) {
+		*err = PTR_ERR(page) == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 		return NULL;
 	}
 
@@ -84,12 +96,12 @@ static struct page *zero_map_page(struct zero_map *zm, pgoff_t pgoff,
 	 */
 	old = xa_cmpxchg(&zm->pages, pgoff, NULL, page, GFP_KERNEL);
 	if (xa_is_err(old)) {
-		mapdemo_page_free(zm->mf, page);
+		mapdemo_page_free(zm->mf, &zm->pool, page);
 		*err = VM_FAULT_OOM;
 		return NULL;
 	}
 	if (old) {
-		mapdemo_page_free(zm->mf, page);
+		mapdemo_page_free(zm->mf, &zm->pool, page);
 		page = old;
 	}
 	return page;
@@ -110,7 +122,8 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	} else {
 		page = zero_map_page(zm, vmf->pgoff, &err);
 		if (!page) {
-			mapdemo_count(zm->mf, MD_STAT_OOM);
+			mapdemo_count(zm->mf, err == VM_FAULT_SIGBUS ?
+				      MD_STAT_SIGBUS : MD_STAT_OOM);
 			return err;
 		}
 	}
@@ -129,10 +142,19 @@ static const struct vm_operations_struct zero_vm_ops = {
 static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 {
 	struct zero_map *zm;
+	int ret;
 
 	zm = kzalloc(sizeof(*zm), GFP_KERNEL);
 	if (!zm)
 		return -ENOMEM;
+	if (!(vma->vm_flags & VM_NORESERVE)) {
+		ret = mapdemo_pool_reserve(&zm->pool, vma_pages(vma));
+		if (ret) {
+			kfree(zm);
+			return ret;
+		}
+		zm->reserved = vma_pages(vma);
+	}
 	refcount_set(&zm->users, 1);
 	zm->mf = mf;
 	xa_init(&zm->pages);

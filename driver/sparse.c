@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sparse mode: one device-wide buffer of sparse_size bytes, behaving like
+ * a tmpfs file of fixed size.
+ *
+ * The buffer is the page cache of an inode of our own (on a pseudo
+ * filesystem mounted by the module), so the core's fault-around
+ * (filemap_map_pages) can map populated pages in batches, the pages get
+ * proper rmap and LRU handling, and i_size is the buffer's end.  Every
+ * sparse-mode file points its f_mapping at that page cache when mapped.
+ *
+ * Pages are allocated zeroed by mapdemo_page_alloc() on first touch and
+ * stay until reset, resize or unload.  They are kept dirty (with no
+ * writeback) and the mapping unevictable, so neither reclaim nor
+ * drop_caches can take them, as with ramfs.
+ *
+ * Past the end: a page wholly past i_size is a SIGBUS; in the last,
+ * partial page the bytes past i_size are zero when the page is created,
+ * are never returned by read() nor written by write(), and are zeroed
+ * again when the last mapping goes and on resize, so what one mapper
+ * wrote there never reaches the buffer - as mmap(2) says of files.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
+
+#include "mapdemo.h"
+
+#define SPARSE_FS_MAGIC 0x6d647370	/* "mdsp" */
+
+static unsigned long long sparse_size = 16 << 20;
+module_param(sparse_size, ullong, 0444);
+MODULE_PARM_DESC(sparse_size, "bytes in the sparse buffer at load (default 16 MiB)");
+
+/* Off, every page costs a fault of its own: the baseline for fault-around. */
+static bool sparse_fault_around = true;
+module_param(sparse_fault_around, bool, 0644);
+MODULE_PARM_DESC(sparse_fault_around, "map populated neighbours of a faulting page (default on; read at mmap)");
+
+static struct vfsmount *sparse_mnt;
+static struct inode *sparse_inode;
+
+/*
+ * sparse_lock serialises mmap(), the last unmap and reset/resize, so that
+ * the buffer changes size or loses pages only while nothing maps it.  It
+ * nests inside mmap_lock (vm_ops->open/close run under it) and is never
+ * held across a copy to or from userspace.
+ */
+static DEFINE_MUTEX(sparse_lock);
+static unsigned long sparse_vmas;	/* VMAs mapping the buffer */
+static unsigned long sparse_reserving;	/* those without VM_NORESERVE */
+static unsigned long sparse_reserved;	/* pages reserved for them */
+
+/* The pages in the buffer; pages.c owns its fields (under its own lock). */
+static struct mapdemo_pool sparse_pool;
+
+static struct address_space *sparse_mapping(void)
+{
+	return sparse_inode->i_mapping;
+}
+
+struct address_space *mapdemo_sparse_mapping(void)
+{
+	return sparse_mapping();
+}
+
+static pgoff_t sparse_pages(loff_t size)
+{
+	return DIV_ROUND_UP(size, PAGE_SIZE);
+}
+
+/* Called by the page cache once a buffer page has left it. */
+static void sparse_free_folio(struct folio *folio)
+{
+	mapdemo_page_uncharge(NULL, &sparse_pool, true);
+}
+
+static const struct address_space_operations sparse_aops = {
+	.dirty_folio	= noop_dirty_folio,
+	.free_folio	= sparse_free_folio,
+};
+
+/*
+ * The page at @index, locked and with a reference, allocated zeroed if
+ * the buffer has none there yet.  -ENOSPC when the cap forbids one.
+ */
+static int sparse_get_folio(struct mapdemo_file *mf, pgoff_t index,
+			    struct folio **foliop)
+{
+	struct address_space *mapping = sparse_mapping();
+	struct folio *folio;
+	struct page *page;
+	int ret;
+
+	for (;;) {
+		folio = filemap_lock_folio(mapping, index);
+		if (folio)
+			break;
+
+		page = mapdemo_page_alloc(mf, &sparse_pool, 0);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		folio = page_folio(page);
+		/* zeroed by the allocator, so up to date before anyone sees it */
+		__folio_mark_uptodate(folio);
+		__folio_set_locked(folio);
+		ret = filemap_add_folio(mapping, folio, index, GFP_KERNEL);
+		if (!ret) {
+			folio_mark_dirty(folio);
+			break;
+		}
+		__folio_clear_locked(folio);
+		mapdemo_page_free(mf, &sparse_pool, page);
+		if (ret != -EEXIST)
+			return ret;
+		/* another fault or write added it first: use theirs */
+	}
+	*foliop = folio;
+	return 0;
+}
+
+/* Zero the bytes of the last page past @size, if that page exists. */
+static void sparse_zero_tail(loff_t size)
+{
+	size_t off = offset_in_page(size);
+	struct folio *folio;
+
+	if (!off)
+		return;
+	folio = filemap_lock_folio(sparse_mapping(), size >> PAGE_SHIFT);
+	if (!folio)
+		return;
+	folio_zero_segment(folio, off, PAGE_SIZE);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+/*
+ * For write() and ptrace: the page at @pos, unlocked, if @pos is still in
+ * the buffer.  The invalidate lock keeps a concurrent shrink from leaving
+ * a page past the new end.
+ */
+static int sparse_write_folio(struct mapdemo_file *mf, loff_t pos,
+			      struct folio **foliop)
+{
+	struct address_space *mapping = sparse_mapping();
+	int ret = -ENOSPC;
+
+	filemap_invalidate_lock_shared(mapping);
+	if (pos < i_size_read(sparse_inode))
+		ret = sparse_get_folio(mf, pos >> PAGE_SHIFT, foliop);
+	filemap_invalidate_unlock_shared(mapping);
+	if (!ret)
+		folio_unlock(*foliop);
+	return ret;
+}
+
+static vm_fault_t sparse_errno_to_fault(struct mapdemo_file *mf, int err)
+{
+	if (err == -ENOSPC) {
+		mapdemo_count(mf, MD_STAT_SIGBUS);
+		return VM_FAULT_SIGBUS;
+	}
+	mapdemo_count(mf, MD_STAT_OOM);
+	return VM_FAULT_OOM;
+}
+
+static vm_fault_t sparse_fault(struct vm_fault *vmf)
+{
+	struct mapdemo_file *mf = mapdemo_vma_file(vmf->vma);
+	struct folio *folio;
+	int err;
+
+	mapdemo_count(mf, MD_STAT_FAULTS);
+	/* i_size cannot change under us: resize waits until nothing maps */
+	if (vmf->pgoff >= sparse_pages(i_size_read(sparse_inode))) {
+		mapdemo_count(mf, MD_STAT_SIGBUS);
+		return VM_FAULT_SIGBUS;
+	}
+	err = sparse_get_folio(mf, vmf->pgoff, &folio);
+	if (err)
+		return sparse_errno_to_fault(mf, err);
+	if (vmf->cow_page)
+		mapdemo_count(mf, MD_STAT_COW);
+	vmf->page = folio_file_page(folio, vmf->pgoff);
+	return VM_FAULT_LOCKED;
+}
+
+/* Populated pages are mapped in batches; count the faults so served. */
+static vm_fault_t sparse_map_pages(struct vm_fault *vmf, pgoff_t start,
+				   pgoff_t end)
+{
+	vm_fault_t ret = filemap_map_pages(vmf, start, end);
+
+	if (ret & VM_FAULT_NOPAGE)
+		mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_FAULT_AROUND);
+	return ret;
+}
+
+static vm_fault_t sparse_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+
+	mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_MKWRITE);
+	folio_lock(folio);
+	if (folio->mapping != sparse_mapping()) {
+		/* dropped while we waited: let the fault start over */
+		folio_unlock(folio);
+		return VM_FAULT_NOPAGE;
+	}
+	folio_mark_dirty(folio);
+	return VM_FAULT_LOCKED;
+}
+
+static void sparse_vm_open(struct vm_area_struct *vma)
+{
+	mutex_lock(&sparse_lock);
+	sparse_vmas++;
+	if (!(vma->vm_flags & VM_NORESERVE))
+		sparse_reserving++;
+	mutex_unlock(&sparse_lock);
+	mapdemo_vma_opened(vma);
+}
+
+static void sparse_vm_close(struct vm_area_struct *vma)
+{
+	mapdemo_vma_closed(vma);
+	mutex_lock(&sparse_lock);
+	if (!(vma->vm_flags & VM_NORESERVE) && !--sparse_reserving) {
+		mapdemo_pool_unreserve(&sparse_pool, sparse_reserved);
+		sparse_reserved = 0;
+	}
+	if (!--sparse_vmas)
+		sparse_zero_tail(i_size_read(sparse_inode));
+	mutex_unlock(&sparse_lock);
+}
+
+static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
+		       int len, bool write);
+
+/*
+ * For ptrace and /proc/PID/mem where get_user_pages() cannot go: the
+ * bytes of the buffer behind @addr.  Past the end there is nothing.
+ */
+static int sparse_access(struct vm_area_struct *vma, unsigned long addr,
+			 void *buf, int len, int write)
+{
+	loff_t pos = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+
+	if (write && !(vma->vm_flags & VM_SHARED))
+		return -EFAULT;	/* a private page we cannot see: refuse */
+	return sparse_copy(mapdemo_vma_file(vma), pos, buf, len, write);
+}
+
+static const struct vm_operations_struct sparse_vm_ops = {
+	.open		= sparse_vm_open,
+	.close		= sparse_vm_close,
+	.fault		= sparse_fault,
+	.map_pages	= sparse_map_pages,
+	.page_mkwrite	= sparse_page_mkwrite,
+	.access		= sparse_access,
+};
+
+static const struct vm_operations_struct sparse_vm_ops_no_around = {
+	.open		= sparse_vm_open,
+	.close		= sparse_vm_close,
+	.fault		= sparse_fault,
+	.page_mkwrite	= sparse_page_mkwrite,
+	.access		= sparse_access,
+};
+
+/*
+ * A mapping without MAP_NORESERVE reserves the whole buffer against the
+ * cap: pages are shared between every mapper, so any one of them may
+ * populate all of it.  The reservation is held until the last such
+ * mapping goes.
+ */
+static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+{
+	bool reserve = !(vma->vm_flags & VM_NORESERVE);
+	int ret = 0;
+
+	mutex_lock(&sparse_lock);
+	if (reserve && !sparse_reserving) {
+		unsigned long pages = sparse_pages(i_size_read(sparse_inode));
+
+		ret = mapdemo_pool_reserve(&sparse_pool, pages);
+		if (ret)
+			goto out;
+		sparse_reserved = pages;
+	}
+	sparse_vmas++;
+	sparse_reserving += reserve;
+	vma->vm_ops = READ_ONCE(sparse_fault_around) ? &sparse_vm_ops :
+						       &sparse_vm_ops_no_around;
+out:
+	mutex_unlock(&sparse_lock);
+	return ret;
+}
+
+/*
+ * Copy @len bytes at @pos between the buffer and @buf (a kernel buffer),
+ * stopping at the end.  Returns the bytes copied.
+ */
+static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
+		       int len, bool write)
+{
+	loff_t size = i_size_read(sparse_inode);
+	struct folio *folio;
+	int done = 0;
+
+	if (pos < 0 || pos >= size)
+		return -EIO;
+	len = min_t(loff_t, len, size - pos);
+	while (done < len) {
+		size_t off = offset_in_page(pos);
+		size_t n = min_t(size_t, len - done, PAGE_SIZE - off);
+
+		if (write) {
+			if (sparse_write_folio(mf, pos, &folio))
+				break;
+			memcpy_to_page(folio_page(folio, 0), off, buf + done, n);
+		} else {
+			folio = filemap_get_folio(sparse_mapping(), pos >> PAGE_SHIFT);
+			if (!folio) {
+				memset(buf + done, 0, n);
+				goto next;
+			}
+			memcpy_from_page(buf + done, folio_page(folio, 0), off, n);
+		}
+		folio_put(folio);
+next:
+		done += n;
+		pos += n;
+	}
+	return done ? done : -EIO;
+}
+
+/*
+ * read()/write() at the file offset, within the buffer only: a fixed-size
+ * file, like a block device (write at or past the end: -ENOSPC).  Holes
+ * read zero without being allocated.  The copies run with no lock held
+ * but a reference on the page, so they may fault on a mapping of the
+ * buffer itself.
+ */
+static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
+{
+	struct mapdemo_file *mf = iocb->ki_filp->private_data;
+	loff_t size = i_size_read(sparse_inode);
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0;
+	int err = 0;
+
+	if (pos >= size)
+		return write && iov_iter_count(iter) ? -ENOSPC : 0;
+	iov_iter_truncate(iter, size - pos);
+
+	while (iov_iter_count(iter)) {
+		size_t off = offset_in_page(pos);
+		size_t n = min_t(size_t, iov_iter_count(iter), PAGE_SIZE - off);
+		struct folio *folio = NULL;
+		size_t copied;
+
+		if (write) {
+			err = sparse_write_folio(mf, pos, &folio);
+			if (err)
+				break;
+			copied = copy_page_from_iter(folio_page(folio, 0), off, n,
+						     iter);
+		} else {
+			folio = filemap_get_folio(sparse_mapping(), pos >> PAGE_SHIFT);
+			if (folio)
+				copied = copy_page_to_iter(folio_page(folio, 0),
+							   off, n, iter);
+			else
+				copied = iov_iter_zero(n, iter);
+		}
+		if (folio)
+			folio_put(folio);
+		done += copied;
+		pos += copied;
+		if (copied < n) {
+			err = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	return done ? done : err;
+}
+
+static ssize_t sparse_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return sparse_rw(iocb, to, false);
+}
+
+static ssize_t sparse_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return sparse_rw(iocb, from, true);
+}
+
+static loff_t sparse_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence,
+				 i_size_read(sparse_inode));
+}
+
+const struct mapdemo_mode_ops mapdemo_sparse_ops = {
+	.mmap		= sparse_mmap,
+	.read_iter	= sparse_read_iter,
+	.write_iter	= sparse_write_iter,
+	.llseek		= sparse_llseek,
+};
+
+void mapdemo_sparse_info(struct mapdemo_info *info)
+{
+	info->sparse_size = i_size_read(sparse_inode);
+}
+
+/* Drop pages from @from on and set the size; sparse_lock held, unmapped. */
+static void sparse_truncate(loff_t from, loff_t size)
+{
+	struct address_space *mapping = sparse_mapping();
+
+	filemap_invalidate_lock(mapping);
+	truncate_inode_pages(mapping, from);
+	i_size_write(sparse_inode, size);
+	filemap_invalidate_unlock(mapping);
+}
+
+static long sparse_reset(void)
+{
+	long ret = 0;
+
+	mutex_lock(&sparse_lock);
+	if (sparse_vmas)
+		ret = -EBUSY;
+	else
+		sparse_truncate(0, i_size_read(sparse_inode));
+	mutex_unlock(&sparse_lock);
+	return ret;
+}
+
+static long sparse_resize(u64 __user *arg)
+{
+	loff_t old;
+	long ret = 0;
+	u64 size;
+
+	if (get_user(size, arg))
+		return -EFAULT;
+	if (size > MAX_LFS_FILESIZE)
+		return -EINVAL;
+
+	mutex_lock(&sparse_lock);
+	if (sparse_vmas) {
+		ret = -EBUSY;
+	} else {
+		/*
+		 * Truncating at the smaller size drops the pages past it and
+		 * zeroes the rest of its last page, so a grown buffer shows
+		 * zeros where the old end was.
+		 */
+		old = i_size_read(sparse_inode);
+		sparse_truncate(min_t(loff_t, old, size), size);
+	}
+	mutex_unlock(&sparse_lock);
+	return ret;
+}
+
+long mapdemo_sparse_ioctl(struct mapdemo_file *mf, unsigned int cmd,
+			  void __user *arg)
+{
+	if (READ_ONCE(mf->mode) != MAPDEMO_MODE_SPARSE)
+		return -EINVAL;
+	switch (cmd) {
+	case MAPDEMO_IOC_RESET:
+		return sparse_reset();
+	case MAPDEMO_IOC_RESIZE:
+		return sparse_resize(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int sparse_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, SPARSE_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type sparse_fs_type = {
+	.name			= "mapdemo_sparse",
+	.init_fs_context	= sparse_init_fs_context,
+	.kill_sb		= kill_anon_super,
+};
+
+int mapdemo_sparse_init(void)
+{
+	if (sparse_size > MAX_LFS_FILESIZE) {
+		pr_err("sparse_size=%llu: larger than a file can be\n",
+		       sparse_size);
+		return -EINVAL;
+	}
+
+	sparse_mnt = kern_mount(&sparse_fs_type);
+	if (IS_ERR(sparse_mnt))
+		return PTR_ERR(sparse_mnt);
+	sparse_inode = alloc_anon_inode(sparse_mnt->mnt_sb);
+	if (IS_ERR(sparse_inode)) {
+		kern_unmount(sparse_mnt);
+		return PTR_ERR(sparse_inode);
+	}
+	sparse_inode->i_mapping->a_ops = &sparse_aops;
+	mapping_set_unevictable(sparse_inode->i_mapping);
+	/* order-0 pages only: the pool counts pages, not folios */
+	mapping_set_gfp_mask(sparse_inode->i_mapping, GFP_HIGHUSER);
+	i_size_write(sparse_inode, sparse_size);
+	return 0;
+}
+
+void mapdemo_sparse_exit(void)
+{
+	truncate_inode_pages_final(sparse_inode->i_mapping);
+	iput(sparse_inode);
+	kern_unmount(sparse_mnt);
+}
