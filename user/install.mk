@@ -18,11 +18,41 @@ VERSION := 1.0.0
 
 MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 
+# One page describes a group of functions; every other function of the
+# group gets a page that sources it, as "man mapdemo_unmap" expects.
+MAN_ALIASES := \
+	mapdemo_module_load:mapdemo_module_unload \
+	mapdemo_module_load:mapdemo_module_state \
+	mapdemo_module_load:mapdemo_module_refcount \
+	mapdemo_device_open:mapdemo_device_close \
+	mapdemo_device_open:mapdemo_set_mode \
+	mapdemo_device_open:mapdemo_get_mode \
+	mapdemo_device_open:mapdemo_info \
+	mapdemo_device_open:mapdemo_stats \
+	mapdemo_reset:mapdemo_resize \
+	mapdemo_reset:mapdemo_sync \
+	mapdemo_reset:mapdemo_set_dma_style \
+	mapdemo_map:mapdemo_unmap \
+	mapdemo_parse_prot:mapdemo_parse_map_flags \
+	mapdemo_parse_prot:mapdemo_word_length \
+	mapdemo_parse_prot:mapdemo_format_prot \
+	mapdemo_parse_prot:mapdemo_format_map_flags \
+	mapdemo_parse_prot:mapdemo_parse_mode \
+	mapdemo_parse_prot:mapdemo_mode_name \
+	mapdemo_parse_prot:mapdemo_parse_dma_style \
+	mapdemo_parse_prot:mapdemo_dma_style_name \
+	mapdemo_parse_prot:mapdemo_parse_access \
+	mapdemo_parse_prot:mapdemo_access_name \
+	mapdemo_parse_prot:mapdemo_parse_size \
+	mapdemo_probe:mapdemo_outcome_name \
+	mapdemo_probe:mapdemo_code_name
+
 INSTALLED = $(BINDIR)/mapdemo \
 	$(LIBDIR)/libmapdemo.so.$(SOVERSION) $(LIBDIR)/libmapdemo.so \
 	$(LIBDIR)/libmapdemo.a $(PKGCONFIGDIR)/mapdemo.pc \
 	$(INCLUDEDIR)/libmapdemo.h $(INCLUDEDIR)/mapdemo.h \
-	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	$(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	$(foreach a,$(MAN_ALIASES),$(MANDIR)/man3/$(lastword $(subst :, ,$(a))).3)
 
 install: user
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -39,6 +69,9 @@ install: user
 	@set -e; for m in $(MAN_PAGES); do \
 		d=$(DESTDIR)$(MANDIR)/man$${m##*.}; \
 		install -d $$d && install -m 0644 $$m $$d/; \
+	done
+	@set -e; for a in $(MAN_ALIASES); do \
+		echo ".so man3/$${a%%:*}.3" > $(DESTDIR)$(MANDIR)/man3/$${a#*:}.3; \
 	done
 
 uninstall:
