@@ -17,6 +17,9 @@ for t in /mapdemo/bin/*_test; do
 	"$t" --tap=- -j1 --timeout 120
 done
 
+echo "@@mapdemo-stage cli-guest.sh"
+sh /mapdemo/bin/cli-guest.sh
+
 # the examples, built against the installed library (make example)
 for e in /mapdemo/bin/mapdemo-example*; do
 	echo "@@mapdemo-stage example ${e##*/}"

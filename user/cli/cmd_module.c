@@ -52,6 +52,9 @@ static int load_run(int argc, char **argv)
 		ret = fail(EXIT_FAILED, "load %s %s: %s (the module refused a parameter; "
 			   "its reason is in the kernel log)", what ? what : "mapdemo",
 			   params, strerror(-ret));
+	else if (ret == -EEXIST)
+		ret = fail(EXIT_FAILED, "load %s: the module is already loaded",
+			   what ? what : "mapdemo");
 	else if (ret)
 		ret = fail(EXIT_FAILED, "load %s: %s", what ? what : "mapdemo",
 			   strerror(-ret));
