@@ -65,6 +65,37 @@ tap $? "dump in zero mode needs --length"
 run 1 load mapdemo && has '^mapdemo: load mapdemo: the module is already loaded$' $err
 tap $? "load when loaded: exit 1"
 
+# sparse mode: the device-wide buffer, SIGBUS past its end
+size=$(mapdemo info | sed -n 's/^sparse size *//p')
+mib=1048576
+run 0 map --mode sparse --offset 1M --length 8K --touch write &&
+	has '^touched 2 pages (write)' $out
+tap $? "map --mode sparse --touch write"
+[ "$(mapdemo dump --mode sparse --offset $((mib + 4095)) --length 2 | od -An -tx1 | tr -d ' \n' | cut -c3-)" = 5a ]
+tap $? "dump at an unaligned offset shows the byte the touch wrote"
+[ "$(mapdemo dump --mode sparse --offset $((size - 10)) | wc -c)" -eq 10 ]
+tap $? "dump without --length stops at the sparse buffer's end"
+run 1 dump --mode sparse --offset "$size" && has "is past the end of the $size-byte sparse buffer" $err
+tap $? "dump past the sparse buffer's end: exit 1, no SIGBUS"
+run 1 dump --mode sparse --offset $((size - 1)) --length 2 && has 'runs past the end' $err
+tap $? "dump running past the sparse buffer's end: exit 1"
+run 1 map --mode sparse --offset "$size" --length 8K --touch read &&
+	has '^mapdemo: map: --touch read: page 0 raised SIGBUS (BUS_ADRERR) at 0x' $err
+tap $? "map --touch past the sparse buffer's end: SIGBUS reported, exit 1"
+run 0 map --mode sparse --offset $((size - 4096)) --length 12K --touch none --probe read &&
+	has '^  pages 0-0: ok$' $out && has '^  pages 1-2: SIGBUS (BUS_ADRERR 2, first at 0x' $out
+tap $? "map --probe read across the sparse buffer's end: ok, then SIGBUS"
+
+# dma mode: MAP_SHARED only, either style
+run 0 map --mode dma --length 8K --touch write && has '^touched 2 pages (write)' $out
+tap $? "map --mode dma --touch write"
+[ "$(mapdemo dump --mode dma --offset 4096 --length 1 | od -An -tx1 | tr -d ' \n')" = 5a ]
+tap $? "dump --mode dma shows the byte the touch wrote"
+run 0 map --mode dma --dma-style page --length 8K --touch read
+tap $? "map --mode dma --dma-style page"
+run 1 map --mode dma --flags private && has 'Invalid argument' $err
+tap $? "map --mode dma --flags private: EINVAL, exit 1"
+
 sleep 3600 < /dev/mapdemo &
 holder=$!
 sleep 1

@@ -124,7 +124,7 @@ int mapdemo_reset(struct mapdemo_device *dev);
  * Sparse mode: set the buffer's size to @size bytes (any byte count).
  * Pages past the new end are dropped.  Returns 0, -EBUSY while anything
  * maps the buffer, -EINVAL for a size the module refuses or a file not in
- * sparse mode, -ENOMEM, -ENOTTY, -EBADF.
+ * sparse mode, -ENOTTY, -EBADF.
  */
 int mapdemo_resize(struct mapdemo_device *dev, uint64_t size);
 
