@@ -55,8 +55,9 @@ int mapdemo_module_unload(void);
 int mapdemo_module_state(void);
 
 /*
- * Returns the module's reference count (>= 0: open files and mappings of
- * the device), -ENOENT if it is not loaded, or a negative errno.
+ * Returns the module's reference count (>= 0: one per open file of the
+ * device, where a mapping keeps its file open after close), -ENOENT if
+ * it is not loaded, or a negative errno.
  */
 int mapdemo_module_refcount(void);
 

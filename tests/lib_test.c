@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libmapdemo against the real device: loading by path and by name with
+ * parameters, the module's reference count, the mode controls passing
+ * the driver's answers through, names into a mapping, and the probe on
+ * device memory (SIGBUS past the sparse end and past max_pages).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* Leave the module as the tests after us expect it: loaded, defaults. */
+static void restore_module(void)
+{
+	if (mapdemo_module_state() != MAPDEMO_MODULE_ABSENT)
+		mapdemo_module_unload();
+	cr_assert_eq(mapdemo_module_load(NULL, NULL), 0);
+}
+
+static void reload(const char *what, const char *params)
+{
+	int ret = mapdemo_module_unload();
+
+	cr_assert_eq(ret, 0, "unload: %s", strerror(-ret));
+	ret = mapdemo_module_load(what, params);
+	cr_assert_eq(ret, 0, "load %s %s: %s", what ? what : "(by name)",
+		     params ? params : "", strerror(-ret));
+	cr_assert_eq(mapdemo_module_state(), MAPDEMO_MODULE_LIVE);
+}
+
+static struct mapdemo_info info_of(int mode)
+{
+	struct mapdemo_device dev = open_dev(O_RDONLY, mode);
+	struct mapdemo_info info;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	mapdemo_device_close(&dev);
+	return info;
+}
+
+Test(lib, load_by_path_and_by_name_with_parameters, .fini = restore_module)
+{
+	struct utsname u;
+	char path[256];
+
+	cr_assert_eq(uname(&u), 0);
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/mapdemo.ko", u.release);
+
+	reload(path, "mode=sparse max_pages=64 sparse_size=12345");
+	cr_expect_eq(info_of(MAPDEMO_MODE_DEFAULT).mode, MAPDEMO_MODE_SPARSE);
+	cr_expect_eq(info_of(MAPDEMO_MODE_DEFAULT).max_pages, 64);
+	cr_expect_eq(info_of(MAPDEMO_MODE_DEFAULT).sparse_size, 12345);
+	cr_expect_eq(mapdemo_module_load(path, NULL), -EEXIST);
+	cr_expect_eq(mapdemo_module_load("mapdemo", NULL), -EEXIST);
+
+	reload("mapdemo", "mode=dma dma_style=page");
+	cr_expect_eq(info_of(MAPDEMO_MODE_DEFAULT).mode, MAPDEMO_MODE_DMA);
+	cr_expect_eq(info_of(MAPDEMO_MODE_DEFAULT).dma_style, MAPDEMO_DMA_PAGE);
+
+	cr_assert_eq(mapdemo_module_unload(), 0);
+	cr_expect_eq(mapdemo_module_load(path, "max_pages=1 mode=bogus"), -EINVAL);
+	cr_expect_eq(mapdemo_module_state(), MAPDEMO_MODULE_ABSENT);
+	cr_expect_eq(mapdemo_module_refcount(), -ENOENT);
+	/* the kernel ignores a parameter the module does not have, and says so */
+	cr_expect_eq(mapdemo_module_load(path, "no_such_parameter=1"), 0);
+	cr_expect_eq(mapdemo_module_state(), MAPDEMO_MODULE_LIVE);
+}
+
+/* A file holds the module; a mapping holds its file, so the module too. */
+Test(lib, refcount_follows_files_and_mappings)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_mapping m;
+	int base = mapdemo_module_refcount();
+
+	cr_assert_geq(base, 0);
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	cr_expect_eq(mapdemo_module_refcount(), base + 1);
+	cr_assert_eq(mapdemo_map(&dev, &m, NULL, page_size, PROT_READ, MAP_SHARED, 0), 0);
+	cr_expect_eq(mapdemo_module_refcount(), base + 1);
+	mapdemo_device_close(&dev);
+	cr_expect_eq(mapdemo_module_refcount(), base + 1, "the mapping keeps its file");
+	cr_expect_eq(mapdemo_module_unload(), -EBUSY);
+	cr_assert_eq(mapdemo_unmap(&m), 0);
+	cr_expect_eq(mapdemo_module_refcount(), base);
+}
+
+/* The wrappers return exactly what the driver answers. */
+Test(lib, mode_controls_pass_the_driver_answer)
+{
+	struct mapdemo_device zero = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	struct mapdemo_device dma = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	struct mapdemo_info info;
+	struct mapdemo_mapping m;
+
+	cr_expect_eq(mapdemo_reset(&zero), -EINVAL, "reset outside sparse mode");
+	cr_expect_eq(mapdemo_resize(&zero, page_size), -EINVAL);
+	cr_expect_eq(mapdemo_sync(&zero, 0, page_size, MAPDEMO_SYNC_FOR_CPU), -EINVAL);
+
+	cr_assert_eq(mapdemo_info(&dma, &info), 0);
+	cr_assert_gt(info.dma_size, page_size);
+	cr_expect_eq(mapdemo_set_dma_style(&dma, MAPDEMO_DMA_PAGE), 0);
+	cr_expect_eq(mapdemo_sync(&dma, 0, info.dma_size, MAPDEMO_SYNC_FOR_DEVICE), 0);
+	cr_expect_eq(mapdemo_sync(&dma, page_size, info.dma_size, MAPDEMO_SYNC_FOR_CPU), -EINVAL);
+	cr_expect_eq(mapdemo_sync(&dma, ~0ULL, 2, MAPDEMO_SYNC_FOR_CPU), -EINVAL);
+	cr_assert_eq(mapdemo_map(&dma, &m, NULL, page_size, PROT_READ, MAP_SHARED, 0), 0);
+	cr_assert_eq(mapdemo_info(&dma, &info), 0);
+	cr_expect_eq(info.dma_style, MAPDEMO_DMA_PAGE);
+	cr_expect_eq(mapdemo_set_dma_style(&dma, MAPDEMO_DMA_PFN), -EBUSY);
+	cr_expect_eq(mapdemo_set_mode(&dma, MAPDEMO_MODE_ZERO), -EBUSY);
+	cr_expect_eq(mapdemo_get_mode(&dma), MAPDEMO_MODE_DMA);
+	mapdemo_unmap(&m);
+	mapdemo_device_close(&dma);
+	mapdemo_device_close(&zero);
+}
+
+Test(lib, mapping_from_names)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	struct mapdemo_stats before, after;
+	struct mapdemo_mapping m;
+	int prot, flags;
+
+	cr_assert_eq(mapdemo_parse_prot("rw", &prot, NULL), 0);
+	cr_assert_eq(mapdemo_parse_map_flags("shared,populate", &flags, NULL), 0);
+	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	cr_assert_eq(mapdemo_map(&dev, &m, NULL, 8 * page_size, prot, flags, 0), 0);
+	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	cr_expect_eq(after.faults - before.faults, 8, "populate faulted every page in");
+	cr_expect_eq(after.pages_live, 8);
+	cr_expect_eq(m.prot, PROT_READ | PROT_WRITE);
+	cr_expect_eq(m.flags, MAP_SHARED | MAP_POPULATE);
+	cr_assert_eq(mapdemo_unmap(&m), 0);
+	cr_expect_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).pages_live, 0);
+	mapdemo_device_close(&dev);
+}
+
+static void expect_run(const struct mapdemo_probe_result *r, size_t from, size_t to,
+		       char *base, int outcome, int code)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		cr_expect_eq(r[i].outcome, outcome, "page %zu: %s, expected %s", i,
+			     mapdemo_outcome_name(r[i].outcome), mapdemo_outcome_name(outcome));
+		cr_expect_eq(r[i].code, code, "page %zu: si_code %d, expected %d", i,
+			     r[i].code, code);
+		cr_expect_eq(r[i].addr, outcome == MAPDEMO_OK ? NULL : base + i * page_size);
+	}
+}
+
+Test(lib, probe_sigbus_past_the_sparse_end)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	struct mapdemo_probe_result r[4];
+	struct mapdemo_info info;
+	off_t last;
+	char *p;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	last = (off_t)((info.sparse_size - 1) & ~(uint64_t)(page_size - 1));
+	p = map_dev(&dev, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, last - (off_t)page_size);
+	cr_assert_neq(p, MAP_FAILED);
+	cr_assert_eq(mapdemo_probe(p, 4 * page_size, MAPDEMO_ACCESS_READ, r, 4), 4);
+	expect_run(r, 0, 2, p, MAPDEMO_OK, 0);
+	expect_run(r, 2, 4, p, MAPDEMO_SIGBUS, BUS_ADRERR);
+	cr_assert_eq(mapdemo_probe(p, 4 * page_size, MAPDEMO_ACCESS_WRITE, r, 4), 4);
+	expect_run(r, 0, 2, p, MAPDEMO_OK, 0);
+	expect_run(r, 2, 4, p, MAPDEMO_SIGBUS, BUS_ADRERR);
+	munmap(p, 4 * page_size);
+	mapdemo_device_close(&dev);
+}
+
+/* MAP_NORESERVE past max_pages: the fault that crosses the cap is a SIGBUS. */
+Test(lib, probe_sigbus_past_max_pages, .fini = restore_module)
+{
+	struct mapdemo_probe_result r[8];
+	struct mapdemo_device dev;
+	struct mapdemo_mapping m;
+
+	reload(NULL, "max_pages=4");
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	cr_expect_eq(mapdemo_map(&dev, &m, NULL, 8 * page_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, 0), -ENOMEM);
+	cr_assert_eq(mapdemo_map(&dev, &m, NULL, 8 * page_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_NORESERVE, 0), 0);
+	cr_assert_eq(mapdemo_probe(m.addr, m.length, MAPDEMO_ACCESS_WRITE, r, 8), 8);
+	expect_run(r, 0, 4, m.addr, MAPDEMO_OK, 0);
+	expect_run(r, 4, 8, m.addr, MAPDEMO_SIGBUS, BUS_ADRERR);
+	cr_expect_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).sigbus, 4);
+	cr_assert_eq(mapdemo_unmap(&m), 0);
+	mapdemo_device_close(&dev);
+}
