@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -197,4 +199,115 @@ Test(lib, probe_sigbus_past_max_pages, .fini = restore_module)
 	cr_expect_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).sigbus, 4);
 	cr_assert_eq(mapdemo_unmap(&m), 0);
 	mapdemo_device_close(&dev);
+}
+
+/*
+ * Eight threads probe device mappings of their own - zero mode read-only,
+ * and across the end of the sparse buffer - over and over, while a ninth
+ * keeps taking SIGSEGVs in the process's own handler.
+ */
+#define THREADS 8
+#define ROUNDS 10
+
+static volatile sig_atomic_t own_faults;
+static __thread sigjmp_buf own_env;
+
+static void own_handler(int sig)
+{
+	(void)sig;
+	own_faults++;
+	siglongjmp(own_env, 1);
+}
+
+struct faulter {
+	volatile int stop;
+	volatile char *page;
+	long faults, caught;
+};
+
+static void *faulter(void *arg)
+{
+	struct faulter *f = arg;
+
+	while (!f->stop) {
+		sig_atomic_t before = own_faults;
+
+		f->faults++;
+		if (sigsetjmp(own_env, 1) == 0)
+			(void)*f->page;
+		f->caught += own_faults == before + 1;
+	}
+	return NULL;
+}
+
+struct prober {
+	char *zero;		/* 2 pages, read-only */
+	char *sparse;		/* 2 pages: the buffer's last, then past it */
+	int failures;
+};
+
+static void *prober(void *arg)
+{
+	struct prober *pr = arg;
+	struct mapdemo_probe_result r[2];
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		if (mapdemo_probe(pr->zero, 2 * page_size, MAPDEMO_ACCESS_WRITE, r, 2) != 2 ||
+		    r[0].outcome != MAPDEMO_SIGSEGV || r[0].code != SEGV_ACCERR ||
+		    r[1].outcome != MAPDEMO_SIGSEGV || r[1].addr != pr->zero + page_size)
+			pr->failures++;
+		if (mapdemo_probe(pr->sparse, 2 * page_size, MAPDEMO_ACCESS_READ, r, 2) != 2 ||
+		    r[0].outcome != MAPDEMO_OK ||
+		    r[1].outcome != MAPDEMO_SIGBUS || r[1].code != BUS_ADRERR ||
+		    r[1].addr != pr->sparse + page_size)
+			pr->failures++;
+	}
+	return NULL;
+}
+
+Test(lib, probe_threads_beside_a_caller_handler)
+{
+	struct mapdemo_device zero = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	struct mapdemo_device sparse = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	struct sigaction sa = { .sa_handler = own_handler }, old, now;
+	struct prober pr[THREADS];
+	pthread_t tid[THREADS], ftid;
+	struct faulter f = { 0 };
+	struct mapdemo_info info;
+	off_t last;
+	int t;
+
+	cr_assert_eq(mapdemo_info(&sparse, &info), 0);
+	last = (off_t)((info.sparse_size - 1) & ~(uint64_t)(page_size - 1));
+	f.page = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(f.page, MAP_FAILED);
+	sigemptyset(&sa.sa_mask);
+	cr_assert_eq(sigaction(SIGSEGV, &sa, &old), 0);
+	cr_assert_eq(pthread_create(&ftid, NULL, faulter, &f), 0);
+
+	for (t = 0; t < THREADS; t++) {
+		pr[t].failures = 0;
+		pr[t].zero = map_dev(&zero, 2 * page_size, PROT_READ, MAP_SHARED, 0);
+		pr[t].sparse = map_dev(&sparse, 2 * page_size, PROT_READ, MAP_SHARED, last);
+		cr_assert_neq(pr[t].zero, MAP_FAILED);
+		cr_assert_neq(pr[t].sparse, MAP_FAILED);
+		cr_assert_eq(pthread_create(&tid[t], NULL, prober, &pr[t]), 0);
+	}
+	for (t = 0; t < THREADS; t++) {
+		pthread_join(tid[t], NULL);
+		cr_expect_eq(pr[t].failures, 0, "thread %d: %d wrong probes", t, pr[t].failures);
+		munmap(pr[t].zero, 2 * page_size);
+		munmap(pr[t].sparse, 2 * page_size);
+	}
+	f.stop = 1;
+	pthread_join(ftid, NULL);
+	cr_expect_gt(f.faults, 0);
+	cr_expect_eq(f.caught, f.faults, "the caller's handler caught %ld of %ld faults",
+		     f.caught, f.faults);
+	cr_assert_eq(sigaction(SIGSEGV, &old, &now), 0);
+	cr_expect_eq(now.sa_handler, own_handler, "the caller's handler was replaced");
+	munmap((void *)f.page, page_size);
+	mapdemo_device_close(&sparse);
+	mapdemo_device_close(&zero);
 }
