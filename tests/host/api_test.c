@@ -153,4 +153,6 @@ Test(api, module_absent)
 	cr_expect_eq(mapdemo_module_load("/nonexistent/mapdemo.ko", NULL), -ENOENT);
 	cr_expect_eq(mapdemo_module_load("/nonexistent/mapdemo.ko", "mode=zero"), -ENOENT);
 	cr_expect_eq(mapdemo_module_load("mapdemo_no_such_module", NULL), -ENOENT);
+	/* a name ending in .ko is a file in the current directory */
+	cr_expect_eq(mapdemo_module_load("no-such-file.ko", NULL), -ENOENT);
 }

@@ -34,8 +34,9 @@ enum mapdemo_module_state {
 };
 
 /*
- * Load the module.  @what is a path to a .ko file (it contains a '/') or a
- * module name looked up in /lib/modules/$(uname -r); NULL means "mapdemo".
+ * Load the module.  @what is a path to a .ko file (it contains a '/' or
+ * ends in ".ko") or a module name looked up in /lib/modules/$(uname -r);
+ * NULL means "mapdemo".
  * @params is the module's parameter string ("mode=zero max_pages=64"), or
  * NULL.  Returns 0, -EINVAL for an empty @what or a parameter the module
  * refused, -EEXIST if it is already loaded, -ENOENT if there is no such

@@ -24,9 +24,11 @@ static int module_get(struct kmod_ctx *ctx, const char *what,
 		      struct kmod_module **mod)
 {
 	struct kmod_list *list = NULL;
+	size_t len = strlen(what);
 	int ret;
 
-	if (strchr(what, '/'))
+	/* "mapdemo.ko" in the current directory is a file, as for insmod */
+	if (strchr(what, '/') || (len > 3 && !strcmp(what + len - 3, ".ko")))
 		return kmod_module_new_from_path(ctx, what, mod);
 
 	ret = kmod_module_new_from_lookup(ctx, what, &list);
