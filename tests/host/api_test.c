@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -155,4 +157,45 @@ Test(api, module_absent)
 	cr_expect_eq(mapdemo_module_load("mapdemo_no_such_module", NULL), -ENOENT);
 	/* a name ending in .ko is a file in the current directory */
 	cr_expect_eq(mapdemo_module_load("no-such-file.ko", NULL), -ENOENT);
+}
+
+/* Failing calls print nothing: not the library, not libkmod under it. */
+Test(api, never_prints)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_probe_result r;
+	char tmpl[] = "/tmp/mapdemo-stderr-XXXXXX";
+	int out = mkstemp(tmpl), saved_err, saved_out;
+	char *p;
+
+	cr_assert_geq(out, 0);
+	unlink(tmpl);
+	p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	fflush(stdout);
+	fflush(stderr);
+	saved_err = dup(2);
+	saved_out = dup(1);
+	dup2(out, 2);
+	dup2(out, 1);
+
+	mapdemo_module_load("/nonexistent/mapdemo.ko", "mode=zero");
+	mapdemo_module_load("mapdemo_no_such_module", NULL);
+	mapdemo_module_unload();
+	mapdemo_module_state();
+	mapdemo_module_refcount();
+	mapdemo_device_open(&dev, "/nonexistent", O_RDWR, MAPDEMO_MODE_ZERO);
+	mapdemo_device_open(&dev, "/dev/null", O_RDWR, MAPDEMO_MODE_SPARSE);
+	mapdemo_probe(p, 4096, MAPDEMO_ACCESS_WRITE, &r, 1);
+	mapdemo_probe(p, 4096, MAPDEMO_ACCESS_EXEC, &r, 1);
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_err, 2);
+	dup2(saved_out, 1);
+	close(saved_err);
+	close(saved_out);
+	cr_expect_eq(lseek(out, 0, SEEK_END), 0, "the library printed something");
+	close(out);
+	munmap(p, 4096);
 }
