@@ -96,7 +96,7 @@ tap $? "map --mode dma --dma-style page"
 run 1 map --mode dma --flags private && has 'Invalid argument' $err
 tap $? "map --mode dma --flags private: EINVAL, exit 1"
 
-sleep 3600 < /dev/mapdemo &
+sleep 3600 3< /dev/mapdemo &
 holder=$!
 sleep 1
 run 1 unload && has 'in use' $err

@@ -49,13 +49,15 @@ cp "$work/t.c" "$work/t.cc"
 ok c++ -Wall -Wextra -Werror -I"$u/include" -fsyntax-only "$work/t.cc"
 tap $? "the installed header compiles as C++"
 
-# (echo: pkg-config ends its output with a blank)
-pc() { echo $(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$u/lib/pkgconfig pkg-config "$@"); }
+# (sed: pkg-config ends its output with a blank)
+pc() { PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$u/lib/pkgconfig pkg-config "$@" | sed 's/ *$//'; }
 tap "$([ "$(pc --cflags mapdemo)" = "-I$u/include" ] &&
 	[ "$(pc --libs mapdemo)" = "-L$u/lib -lmapdemo" ] &&
 	[ "$(pc --modversion mapdemo)" = 1.0.0 ]; echo $?)" "mapdemo.pc gives the installed paths"
-ok cc -Wall -Wextra -Werror -o "$work/t" "$work/t.c" $(pc --cflags --libs mapdemo) -Wl,-rpath,"$u/lib"
-tap "$([ $? -eq 0 ] && "$work/t"; [ $? -eq 0 ]; echo $?)" "a program builds and runs against the installed library"
+read -ra flags <<< "$(pc --cflags --libs mapdemo)"
+rc=1
+ok cc -Wall -Wextra -Werror -o "$work/t" "$work/t.c" "${flags[@]}" -Wl,-rpath,"$u/lib" && "$work/t" && rc=0
+tap $rc "a program builds and runs against the installed library"
 
 # every page, aliases included, renders without a warning
 bad=
@@ -70,5 +72,5 @@ tap "$([ -z "$bad" ]; echo $?)" "man -l renders every page without warnings${bad
 ok make -C "$top" -s --no-print-directory uninstall DESTDIR="$dest" PREFIX=/usr
 tap $? "make uninstall"
 left=$(find "$dest" ! -type d)
-tap "$([ -z "$left" ]; echo $?)" "uninstall leaves no file behind${left:+: $(echo $left)}"
+tap "$([ -z "$left" ]; echo $?)" "uninstall leaves no file behind${left:+: ${left//$'\n'/ }}"
 exit 0
