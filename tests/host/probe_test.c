@@ -431,3 +431,48 @@ Test(probe, threads_beside_a_caller_handler)
 	same_action(SIGSEGV, own_handler);
 	sigaction(SIGSEGV, &old, NULL);
 }
+
+struct cancel_job {
+	char *base;
+	size_t n;
+	struct mapdemo_probe_result *r;
+	volatile int started;
+	volatile int ret;
+};
+
+static void *cancelled_prober(void *arg)
+{
+	struct cancel_job *j = arg;
+
+	j->started = 1;
+	j->ret = mapdemo_probe(j->base, j->n * pg, MAPDEMO_ACCESS_READ, j->r, j->n);
+	pthread_testcancel();
+	return NULL;
+}
+
+/* A thread cancelled while probing finishes the probe first. */
+Test(probe, cancel_waits_for_the_helper)
+{
+	struct cancel_job j = { .n = 2048 };
+	void *retval;
+	pthread_t tid;
+	size_t i;
+
+	j.r = calloc(j.n, sizeof(*j.r));
+	j.base = mmap(NULL, j.n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_not_null(j.r);
+	cr_assert_neq(j.base, MAP_FAILED);
+	j.ret = -1;
+	cr_assert_eq(pthread_create(&tid, NULL, cancelled_prober, &j), 0);
+	while (!j.started)
+		usleep(100);
+	usleep(2000);
+	cr_assert_eq(pthread_cancel(tid), 0);
+	cr_assert_eq(pthread_join(tid, &retval), 0);
+	cr_expect_eq(retval, PTHREAD_CANCELED);
+	cr_expect_eq(j.ret, (int)j.n, "the probe was cut short: %d", j.ret);
+	for (i = 0; i < j.n; i++)
+		cr_assert_eq(j.r[i].outcome, MAPDEMO_SIGSEGV, "page %zu", i);
+	munmap(j.base, j.n * pg);
+	free(j.r);
+}

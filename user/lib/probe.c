@@ -17,6 +17,7 @@
  * registers or stack dies with it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -156,8 +157,8 @@ int mapdemo_probe(void *addr, size_t length, int access,
 		  struct mapdemo_probe_result *results, size_t nresults)
 {
 	long page_size = sysconf(_SC_PAGESIZE);
+	int status, cancel_state, ret = 0;
 	struct probe_job job;
-	int status, ret = 0;
 	char *stack;
 	pid_t pid;
 
@@ -192,6 +193,12 @@ int mapdemo_probe(void *addr, size_t length, int access,
 		return ret;
 	}
 
+	/*
+	 * waitpid() is a cancellation point, and a thread cancelled there
+	 * would leave the helper writing into this stack frame: hold a
+	 * cancellation until the helper is gone.
+	 */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
 	probe_current = &job;
 	while (!ret && job.cur < job.npages) {
 		/*
@@ -220,6 +227,7 @@ int mapdemo_probe(void *addr, size_t length, int access,
 			job.cur++;
 	}
 	probe_current = NULL;
+	pthread_setcancelstate(cancel_state, NULL);
 	munmap(stack, PROBE_STACK_SIZE);
 	return ret ? ret : (int)job.npages;
 }
