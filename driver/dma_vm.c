@@ -42,6 +42,10 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 
 	if (!mapdemo_dma_huge || !(vma->vm_flags & VM_PFNMAP))
 		return false;
+	/* MADV_NOHUGEPAGE and PR_SET_THP_DISABLE are honoured, as for THP */
+	if ((vma->vm_flags & VM_NOHUGEPAGE) ||
+	    test_bit(MMF_DISABLE_THP, &vma->vm_mm->flags))
+		return false;
 	if (haddr < vma->vm_start || vma->vm_end - haddr < PMD_SIZE)
 		return false;
 	first = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);

@@ -51,6 +51,11 @@ mk_initramfs() {
 		[ "$(head -c4 "$f" | tail -c3)" = ELF ] && copy_libs "$root" "$f"
 	done
 	cp "$top/driver/mapdemo.ko" "$root/lib/modules/$KREL/extra/"
+	# brd, a RAM disk: the dma tests' O_DIRECT needs a block device and
+	# Debian builds none in
+	mkdir -p "$root/lib/modules/$KREL/kernel/drivers/block"
+	cp "$KMODULES/kernel/drivers/block/brd.ko" \
+		"$root/lib/modules/$KREL/kernel/drivers/block/"
 	cp "$KMODULES"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$KREL/"
 	depmod -b "$root" "$KREL" || die "depmod failed"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$out" ||
