@@ -10,6 +10,9 @@
 #   make host-check  the host-side tests under ASan and UBSan
 #   make bench     the benchmarks in the guest: a table, tests/bench/
 #                  results.json and tests/bench/cost-per-page.png
+#   make check-debug   the suite and fault injection on a KASAN, lockdep,
+#                  kmemleak kernel built once from linux-source-6.1
+#   make check-matrix  make check on amd64, cloud-amd64, rt-amd64 and debug
 #
 # KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64 picks the Debian 6.1 kernel;
 # KERNEL_ABI=6.1.0-NN pins its version (default: Debian's newest).
@@ -34,6 +37,9 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_HELPERS := $(filter-out $(TEST_SRCS),$(sort $(wildcard tests/*.c)))
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 BENCH := $(B)/bench/mapdemo-bench
+# Tests that need the debug kernel's fault injection: make check-debug only.
+DEBUG_TEST_SRCS := $(sort $(wildcard tests/debug/*_test.c))
+DEBUG_TEST_BINS := $(DEBUG_TEST_SRCS:tests/debug/%.c=$(B)/tests/debug/%)
 
 SOVERSION := 1
 LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
@@ -41,7 +47,8 @@ LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
 .PHONY: all build deps kernel module user tests lint check demo shell clean \
-	install uninstall host-check example bench bench-deps
+	install uninstall host-check example bench bench-deps \
+	debug-tests check-debug check-matrix
 .DELETE_ON_ERROR:
 
 all: build
@@ -94,12 +101,25 @@ $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 $(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) -lm
+debug-tests: $(DEBUG_TEST_BINS)
+
+$(B)/tests/debug/%: tests/debug/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(TEST_HELPERS) \
+		-L$(B)/lib -lmapdemo -lcriterion -Wl,-rpath,'$$ORIGIN/../../lib'
 
 lint: kernel
 	@scripts/lint
 
 check: deps lint build host-check example
 	@qemu/check
+
+check-debug: KERNEL_FLAVOUR = debug
+check-debug: deps lint build debug-tests
+	@qemu/check-debug
+
+check-matrix: deps
+	@qemu/check-matrix
 
 demo: deps build
 	@qemu/demo
