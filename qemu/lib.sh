@@ -36,6 +36,8 @@ mk_initramfs() {
 	local out=$1 cmd=$2 root f
 	shift 2
 	root=$(mktemp -d "$build/initramfs.XXXXXX")
+	# mktemp's 0700 would lock every user but root out of the guest's /
+	chmod 0755 "$root"
 	mkdir -p "$root"/{bin,lib,lib64,proc,sys,dev,tmp,mapdemo/bin,mapdemo/lib}
 	mkdir -p "$root/lib/modules/$KREL/extra"
 	cp /bin/busybox "$root/bin/busybox"

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Security: no page reaches userspace with a previous owner's bytes, the
+ * DMA address is for CAP_SYS_ADMIN only, the node is 0600 unless the
+ * devmode parameter widens it, and ioctl replies carry no stale kernel
+ * bytes in their reserved fields.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "reliab.h"
+
+#define DIRTY_PAGES 4096	/* 16 MiB: more than the guest keeps on its free lists' hot ends */
+
+/* Dirty a lot of memory and give it back to the page allocator. */
+static void dirty_free_memory(uint8_t val)
+{
+	size_t len = DIRTY_PAGES * page_size;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	cr_assert_neq(p, MAP_FAILED);
+	memset(p, val, len);
+	cr_assert_eq(munmap(p, len), 0);
+}
+
+static void check_zero_pages(char *p, size_t npages, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		cr_assert_eq(count_not(p + i * page_size, page_size, 0), 0,
+			     "%s: page %zu carries old bytes", what, i);
+}
+
+static void fresh_pages_are_zero(int flags, const char *what)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	size_t len = DIRTY_PAGES * page_size;
+	char *p;
+
+	dirty_free_memory(0xa5);
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, flags, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	check_zero_pages(p, DIRTY_PAGES, what);
+	/* the driver's own pages, dirtied, freed, and handed out again */
+	memset(p, 0x5a, len);
+	cr_assert_eq(munmap(p, len), 0);
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, flags, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	check_zero_pages(p, DIRTY_PAGES, what);
+	cr_assert_eq(munmap(p, len), 0);
+	mapdemo_device_close(&dev);
+}
+
+Test(security, zero_shared_pages_never_carry_old_bytes, .timeout = 300)
+{
+	fresh_pages_are_zero(MAP_SHARED, "zero shared");
+}
+
+Test(security, zero_private_pages_never_carry_old_bytes, .timeout = 300)
+{
+	fresh_pages_are_zero(MAP_PRIVATE, "zero private");
+}
+
+Test(security, sparse_pages_after_reset_never_carry_old_bytes, .timeout = 300)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	size_t npages;
+	char *p;
+
+	if (!mode_available(MAPDEMO_MODE_SPARSE)) {
+		/* the driver refuses the mode outright: nothing to hand out */
+		dev = open_dev(O_RDWR, MAPDEMO_MODE_DEFAULT);
+		cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_SPARSE), -EOPNOTSUPP);
+		mapdemo_device_close(&dev);
+		return;
+	}
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	npages = info.sparse_size / page_size;
+	if (npages > DIRTY_PAGES)
+		npages = DIRTY_PAGES;
+	cr_assert_gt(npages, 0, "sparse_size %llu", (unsigned long long)info.sparse_size);
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_RESET), 0, "reset: %s", strerror(errno));
+	dirty_free_memory(0xa5);
+	p = map_dev(&dev, npages * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	check_zero_pages(p, npages, "sparse");
+	memset(p, 0x5a, npages * page_size);
+	cr_assert_eq(munmap(p, npages * page_size), 0);
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_RESET), 0, "reset: %s", strerror(errno));
+	p = map_dev(&dev, npages * page_size, PROT_READ, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	check_zero_pages(p, npages, "sparse after reset");
+	cr_assert_eq(munmap(p, npages * page_size), 0);
+	mapdemo_device_close(&dev);
+}
+
+/* ---- CAP_SYS_ADMIN and the DMA address ---- */
+
+static int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[CAP_SYS_ADMIN / 32].inheritable &= ~(1U << (CAP_SYS_ADMIN % 32));
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+/* In a child without CAP_SYS_ADMIN: 0 when INFO hides the address. */
+static int unprivileged_info(void *arg)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	int mode = *(int *)arg;
+
+	if (drop_cap_sys_admin())
+		return 1;
+	if (mapdemo_device_open(&dev, NULL, O_RDWR, mode))
+		return 2;
+	memset(&info, 0xff, sizeof(info));
+	if (mapdemo_info(&dev, &info))
+		return 3;
+	if (info.dma_addr != 0)
+		return 4;
+	if (info.flags & MAPDEMO_INFO_DMA_ADDR_VALID)
+		return 5;
+	mapdemo_device_close(&dev);
+	return 0;
+}
+
+Test(security, dma_address_hidden_from_unprivileged_opener)
+{
+	int mode = mode_available(MAPDEMO_MODE_DMA) ? MAPDEMO_MODE_DMA :
+						       MAPDEMO_MODE_ZERO;
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	int ret;
+
+	ret = in_child(unprivileged_info, &mode);
+	cr_assert_eq(ret, 0, "without CAP_SYS_ADMIN, mode %d: step %d gave the address away", mode, ret);
+	if (mode != MAPDEMO_MODE_DMA)
+		return;
+	/* and the privileged opener does get it */
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	if (info.dma_size) {
+		cr_assert_neq(info.dma_addr, 0);
+		cr_assert(info.flags & MAPDEMO_INFO_DMA_ADDR_VALID);
+	}
+	mapdemo_device_close(&dev);
+}
+
+/* ---- the node's mode ---- */
+
+static int open_as_nobody(void *arg)
+{
+	(void)arg;
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	if (open(MAPDEMO_DEFAULT_PATH, O_RDWR) >= 0)
+		return 0;
+	return errno;
+}
+
+static void reload(const char *params)
+{
+	int ret = mapdemo_module_unload();
+
+	cr_assert_eq(ret, 0, "unload: %s", strerror(-ret));
+	ret = mapdemo_module_load(NULL, params);
+	cr_assert_eq(ret, 0, "load %s: %s", params ? params : "", strerror(-ret));
+}
+
+static mode_t node_mode(void)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(MAPDEMO_DEFAULT_PATH, &st), 0);
+	return st.st_mode & 07777;
+}
+
+Test(security, node_mode_follows_devmode)
+{
+	int ret;
+
+	cr_assert_eq(node_mode(), 0600);
+	cr_assert_eq(in_child(open_as_nobody, NULL), EACCES,
+		     "an unprivileged user opened a 0600 node");
+
+	reload("devmode=0666");
+	cr_assert_eq(node_mode(), 0666, "mode %o", node_mode());
+	ret = in_child(open_as_nobody, NULL);
+	cr_assert_eq(ret, 0, "devmode=0666 and still refused: %s",
+		     ret == 100 ? "cannot become nobody" : strerror(ret));
+
+	/* execute, set-id and sticky bits are no business of a device node */
+	cr_assert_eq(mapdemo_module_unload(), 0);
+	ret = mapdemo_module_load(NULL, "devmode=0777");
+	cr_assert_eq(ret, -EINVAL, "devmode=0777: %s", strerror(-ret));
+	ret = mapdemo_module_load(NULL, "devmode=04600");
+	cr_assert_eq(ret, -EINVAL, "devmode=04600: %s", strerror(-ret));
+	cr_assert_eq(mapdemo_module_load(NULL, NULL), 0);
+	cr_assert_eq(node_mode(), 0600);
+}
+
+/* ---- replies carry no stale bytes ---- */
+
+Test(security, replies_zero_their_reserved_fields)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DEFAULT);
+	struct mapdemo_info info;
+	struct mapdemo_stats st;
+	size_t i;
+
+	memset(&info, 0xff, sizeof(info));
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_INFO, &info), 0);
+	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		cr_assert_eq(info.reserved[i], 0, "info.reserved[%zu] = %#llx", i,
+			     (unsigned long long)info.reserved[i]);
+	memset(&st, 0xff, sizeof(st));
+	st.scope = MAPDEMO_STATS_FILE;
+	st.pad = 0;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_STATS, &st), 0);
+	cr_assert_eq(st.pad, 0);
+	for (i = 0; i < sizeof(st.reserved) / sizeof(st.reserved[0]); i++)
+		cr_assert_eq(st.reserved[i], 0, "stats.reserved[%zu] = %#llx", i,
+			     (unsigned long long)st.reserved[i]);
+	mapdemo_device_close(&dev);
+}
+
+/* read() of zero mode hands out zeros, whatever the buffer held. */
+Test(security, zero_read_overwrites_the_whole_buffer)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	size_t len = 3 * page_size + 17;
+	char *buf = malloc(len);
+
+	cr_assert_not_null(buf);
+	memset(buf, 0xa5, len);
+	cr_assert_eq(read(dev.fd, buf, len), (ssize_t)len);
+	cr_assert_eq(count_not(buf, len, 0), 0);
+	free(buf);
+	mapdemo_device_close(&dev);
+}
