@@ -48,6 +48,7 @@ struct region {
 	 * vm_ops have ->close); mremap() cannot grow across VMAs.
 	 */
 	bool split;
+	bool pfn;		/* dma mapped by PFN: VM_PFNMAP | VM_IO */
 };
 
 struct fuzz {
@@ -255,15 +256,21 @@ static int op_madvise(struct fuzz *fz, struct region *g)
 		g->split = true;
 
 	switch (adv) {
+	case MADV_COLD: case MADV_PAGEOUT:
+		/* nothing on the LRU to age in a PFN map */
+		want = g->pfn ? EINVAL : 0;
+		CHECK(fz, err == want, "madvise(%d) mode %d%s: %s", adv, g->mode,
+		      g->pfn ? " (pfn)" : "", strerror(err));
+		break;
 	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_COLD: case MADV_PAGEOUT:
-	case MADV_DONTDUMP:
+	case MADV_WILLNEED: case MADV_DONTDUMP:
 		CHECK(fz, !err, "madvise(%d) mode %d: %s", adv, g->mode,
 		      strerror(err));
 		break;
 	case MADV_DONTNEED:
-		CHECK(fz, !err, "madvise(DONTNEED) mode %d: %s", g->mode,
-		      strerror(err));
+		want = g->pfn ? EINVAL : 0;	/* a PFN map has no pages to drop */
+		CHECK(fz, err == want, "madvise(DONTNEED) mode %d%s: %s", g->mode,
+		      g->pfn ? " (pfn)" : "", strerror(err));
 		/* private copies go; the shared set keeps its pages */
 		if (g->mode == MAPDEMO_MODE_ZERO && !g->obj->shared)
 			for (i = at; i < at + n; i++)
@@ -356,7 +363,7 @@ static void op_fork(struct fuzz *fz)
 }
 
 /* mmap a new region; the refusals mmap(2) and the SPEC promise are exact. */
-static void op_mmap(struct fuzz *fz, int fd, int mode, bool rdonly)
+static void op_mmap(struct fuzz *fz, int fd, int mode, bool rdonly, bool pfn)
 {
 	size_t npages = 1 + rng_below(&fz->r, MAXPG);
 	int prot = (int)rng_below(&fz->r, 8);
@@ -405,6 +412,7 @@ static void op_mmap(struct fuzz *fz, int fd, int mode, bool rdonly)
 	g->prot = prot;
 	g->mode = mode;
 	g->rdonly = rdonly;
+	g->pfn = pfn;
 	g->obj = calloc(1, sizeof(*g->obj));
 	CHECK(fz, g->obj, "out of memory");
 	g->obj->refs = 1;
@@ -444,8 +452,17 @@ static void one_sequence(struct fuzz *fz)
 	bool rdonly = rng_one_in(&fz->r, 8);
 	int nops = 1 + (int)rng_below(&fz->r, 12), i;
 	struct mapdemo_device dev;
+	bool pfn = false;
 
 	dev = open_dev(rdonly ? O_RDONLY : O_RDWR, mode);
+	if (mode == MAPDEMO_MODE_DMA) {
+		__u32 style = rng_one_in(&fz->r, 2) ? MAPDEMO_DMA_PFN :
+						      MAPDEMO_DMA_PAGE;
+
+		CHECK(fz, ioctl(dev.fd, MAPDEMO_IOC_SET_DMA_STYLE, &style) == 0,
+		      "SET_DMA_STYLE %u: %s", style, strerror(errno));
+		pfn = style == MAPDEMO_DMA_PFN;
+	}
 	for (i = 0; i < nops; i++) {
 		unsigned int op = rng_below(&fz->r, 100);
 		struct region *g;
@@ -458,7 +475,7 @@ static void one_sequence(struct fuzz *fz)
 			if (rng_one_in(&fz->r, 10))
 				op_bad_mmap(fz, dev.fd);
 			else
-				op_mmap(fz, dev.fd, mode, rdonly);
+				op_mmap(fz, dev.fd, mode, rdonly, pfn);
 			fz->ops[0]++;
 			continue;
 		}
