@@ -29,7 +29,7 @@
 
 static double stress_seconds(void)
 {
-	return (double)tier_count("MAPDEMO_STRESS_SECONDS", 3);
+	return (double)tier_count("MAPDEMO_STRESS_SECONDS", 2);
 }
 
 static int available_modes(int *modes)
