@@ -518,18 +518,6 @@ static void one_sequence(struct fuzz *fz)
 	}
 }
 
-static void sparse_reset(void)
-{
-	struct mapdemo_device s;
-
-	if (!mode_available(MAPDEMO_MODE_SPARSE))
-		return;
-	s = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
-	cr_assert_eq(ioctl(s.fd, MAPDEMO_IOC_RESET), 0, "reset: %s",
-		     strerror(errno));
-	mapdemo_device_close(&s);
-}
-
 Test(fuzz, mmap, .timeout = 600)
 {
 	unsigned long n = tier_count("MAPDEMO_FUZZ_MMAPS", 2000);

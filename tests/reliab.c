@@ -74,6 +74,18 @@ bool mode_available(int mode)
 	return ret == 0;
 }
 
+void sparse_reset(void)
+{
+	struct mapdemo_device s;
+
+	if (!mode_available(MAPDEMO_MODE_SPARSE))
+		return;
+	s = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	cr_assert_eq(ioctl(s.fd, MAPDEMO_IOC_RESET), 0, "sparse reset: %s",
+		     strerror(errno));
+	mapdemo_device_close(&s);
+}
+
 double now(void)
 {
 	struct timespec ts;

@@ -47,6 +47,13 @@ bool mode_available(int mode);
 #define NOTES_FILE "/tmp/mapdemo-notes"
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Drop the sparse buffer's pages (they live until reset or unload), so
+ * that pages_live counts what a test leaves behind and not what the
+ * buffer keeps.  Nothing may map the buffer.
+ */
+void sparse_reset(void);
+
 /* Seconds on CLOCK_MONOTONIC. */
 double now(void);
 

@@ -105,6 +105,7 @@ Test(security, sparse_pages_after_reset_never_carry_old_bytes, .timeout = 300)
 	check_zero_pages(p, npages, "sparse after reset");
 	cr_assert_eq(munmap(p, npages * page_size), 0);
 	mapdemo_device_close(&dev);
+	sparse_reset();
 }
 
 /* ---- CAP_SYS_ADMIN and the DMA address ---- */

@@ -278,6 +278,7 @@ Test(stress, processes_of_threads_on_every_mode, .timeout = 900)
 	int nproc = 3, i, status;
 	pid_t pid[3];
 
+	sparse_reset();
 	before = device_stats();
 	for (i = 0; i < nproc; i++) {
 		pid[i] = fork();
@@ -291,11 +292,13 @@ Test(stress, processes_of_threads_on_every_mode, .timeout = 900)
 			  "stress process %d: status %#x (exit code: the failing line of tests/stress_test.c, mod 256)",
 			  i, status);
 	}
+	sparse_reset();
 	after = device_stats();
 	cr_assert_eq(after.vmas_live, 0);
-	/* sparse pages stay until reset: compare what zero mode left */
-	if (!mode_available(MAPDEMO_MODE_SPARSE))
-		cr_assert_eq(after.pages_live, before.pages_live);
+	cr_assert_eq(after.pages_live, before.pages_live,
+		     "%llu pages live after the stress, %llu before",
+		     (unsigned long long)after.pages_live,
+		     (unsigned long long)before.pages_live);
 	note("stress::processes_of_threads_on_every_mode: %d processes of %d threads, %llu mmaps",
 	     nproc, NTHREADS, (unsigned long long)(after.mmaps - before.mmaps));
 }
@@ -359,6 +362,7 @@ Test(stress, unload_and_load_while_others_open, .timeout = 900)
 			  "opener %d: status %#x", i, status);
 	}
 	cr_assert_eq(mapdemo_module_state(), MAPDEMO_MODULE_LIVE);
+	sparse_reset();
 	cr_assert_eq(device_stats().pages_live, 0);
 	cr_assert_eq(device_stats().vmas_live, 0);
 	/* both outcomes happened, or the test proved nothing */
