@@ -192,6 +192,23 @@ static void print_probe(const struct mapdemo_probe_result *r, size_t n)
 	}
 }
 
+/*
+ * Faults that map more than one page: fault-around batches (sparse) and
+ * 2 MiB mappings (dma).  Shown only when they happened, ending the line.
+ */
+static void print_batches(const struct mapdemo_stats *before,
+			  const struct mapdemo_stats *after)
+{
+	uint64_t around = after->fault_around - before->fault_around;
+	uint64_t huge = after->huge_faults - before->huge_faults;
+
+	if (around)
+		printf(", %" PRIu64 " fault-around batches", around);
+	if (huge)
+		printf(", %" PRIu64 " of them 2 MiB", huge);
+	printf("\n");
+}
+
 static int map_run(int argc, char **argv)
 {
 	struct mapdemo_stats before, after;
@@ -259,11 +276,12 @@ static int map_run(int argc, char **argv)
 				  code ? code : "si_code", touch_info.si_addr);
 		}
 		printf("touched %zu pages (%s): %" PRIu64 " driver faults, %" PRIu64
-		       " cow, %ld minor faults, pages live %" PRIu64 "\n",
+		       " cow, %ld minor faults, pages live %" PRIu64,
 		       done, mapdemo_access_name(o.touch),
 		       (uint64_t)(after.faults - before.faults),
 		       (uint64_t)(after.cow - before.cow), flt,
 		       (uint64_t)after.pages_live);
+		print_batches(&before, &after);
 		before = after;
 	}
 	if (o.probe >= 0) {
@@ -280,9 +298,10 @@ static int map_run(int argc, char **argv)
 		}
 		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
 		flt = minflt(RUSAGE_CHILDREN) - flt;
-		printf("probed %zu pages (%s): %" PRIu64 " driver faults, %ld minor faults\n",
+		printf("probed %zu pages (%s): %" PRIu64 " driver faults, %ld minor faults",
 		       npages, mapdemo_access_name(o.probe),
 		       (uint64_t)(after.faults - before.faults), flt);
+		print_batches(&before, &after);
 		print_probe(res, npages);
 	}
 out:
