@@ -36,10 +36,13 @@ struct zero_map {
 };
 
 /*
- * The source for private write faults: the core copies it into the new
- * anonymous page, so it is only ever read and never mapped.
+ * The sources for private write faults: the core copies one into the new
+ * anonymous page, so they are only ever read and never mapped.  The core
+ * holds the source's page lock and a reference for the copy; with one
+ * source a CPU, private write faults on different CPUs neither wait for
+ * each other's lock nor bounce one page's refcount between caches.
  */
-static struct page *cow_source;
+static DEFINE_PER_CPU(struct page *, cow_source);
 
 static void zero_vm_open(struct vm_area_struct *vma)
 {
@@ -118,7 +121,8 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	if (vmf->cow_page) {
 		/* A private write: only the copy source is needed. */
 		mapdemo_count(zm->mf, MD_STAT_COW);
-		page = cow_source;
+		/* a migration after this read only costs some sharing */
+		page = this_cpu_read(cow_source);
 	} else {
 		page = zero_map_page(zm, vmf->pgoff, &err);
 		if (!page) {
@@ -197,13 +201,30 @@ const struct mapdemo_mode_ops mapdemo_zero_ops = {
 	.write_iter	= zero_write_iter,
 };
 
-int mapdemo_zero_init(void)
-{
-	cow_source = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	return cow_source ? 0 : -ENOMEM;
-}
-
 void mapdemo_zero_exit(void)
 {
-	__free_page(cow_source);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(cow_source, cpu))
+			__free_page(per_cpu(cow_source, cpu));
+		per_cpu(cow_source, cpu) = NULL;
+	}
+}
+
+int mapdemo_zero_init(void)
+{
+	struct page *page;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu),
+					GFP_KERNEL | __GFP_ZERO, 0);
+		if (!page) {
+			mapdemo_zero_exit();
+			return -ENOMEM;
+		}
+		per_cpu(cow_source, cpu) = page;
+	}
+	return 0;
 }
