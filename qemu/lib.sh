@@ -120,7 +120,7 @@ boot_guest() {
 	local initrd=$1 limit=$2 mode=${3:-batch} accel cpu rc stage
 	accel=$(choose_accel)
 	used_accel=$accel
-	cpu=max
+	cpu=${GUEST_CPU:-max}
 	[ "$accel" = kvm ] && cpu=host
 	echo "mapdemo: booting $KREL under $accel" >&2
 	workdir=$(mktemp -d "$build/boot.XXXXXX")
@@ -132,7 +132,7 @@ boot_guest() {
 		return 0
 	fi
 	{
-		timeout "$limit" $(qemu_base) -accel "$accel" -cpu "$cpu" \
+		timeout "$limit" $(qemu_base) ${QEMU_EXTRA_ARGS:-} -accel "$accel" -cpu "$cpu" \
 			-kernel "$VMLINUZ" -initrd "$initrd" -append "$append" \
 			-serial "file:$workdir/kernel.log" \
 			-chardev stdio,id=out,signal=off -serial chardev:out \

@@ -55,6 +55,7 @@ struct bench_config {
 	int call_iters;		/* mmap+munmap pairs a sample */
 	size_t sweep_max;	/* largest mapping of the cost-vs-size plot */
 	const char *accel;	/* as the host chose it */
+	const char *clock;	/* "wall", or "icount": guest instructions */
 	const char *host_cpu;
 	const char *json_path;
 	const char *plot_path;

@@ -4,7 +4,8 @@
  * with the module loaded.  Prints the tables and the targets, writes the
  * JSON results and the gnuplot data of the cost-per-page sweep.
  *
- * usage: mapdemo-bench [--quick] [--reps N] [--accel NAME]
+ * usage: mapdemo-bench [--quick] [--reps N] [--only SECTION,...]
+ *                      [--accel NAME] [--clock wall|icount]
  *                      [--host-cpu TEXT] [--json FILE] [--plot FILE]
  */
 #include <getopt.h>
@@ -26,10 +27,13 @@ struct bench_config cfg = {
 	.call_iters = 2000,
 	.sweep_max = 256 * MiB,
 	.accel = "unknown",
+	.clock = "wall",
 	.host_cpu = "unknown",
 };
 
 size_t page_size;
+static const char *only;	/* comma list of sections to run, or all */
+static int reps_given;
 
 static void quick(void)
 {
@@ -43,8 +47,9 @@ static void quick(void)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: mapdemo-bench [--quick] [--reps N] [--accel NAME] [--host-cpu TEXT]\n"
-		     "                     [--json FILE] [--plot FILE]\n");
+	fprintf(out, "usage: mapdemo-bench [--quick] [--reps N] [--only SECTION,...] [--accel NAME]\n"
+		     "                     [--clock wall|icount] [--host-cpu TEXT] [--json FILE] [--plot FILE]\n"
+		     "sections: first_touch faults populate bandwidth callrate sweep\n");
 }
 
 static void parse(int argc, char **argv)
@@ -52,7 +57,9 @@ static void parse(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, 'q' },
 		{ "reps", required_argument, NULL, 'r' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "clock", required_argument, NULL, 'k' },
 		{ "host-cpu", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "plot", required_argument, NULL, 'p' },
@@ -66,13 +73,16 @@ static void parse(int argc, char **argv)
 		case 'q': quick(); break;
 		case 'r':
 			cfg.reps = atoi(optarg);
+			reps_given = 1;
 			if (cfg.reps < 1 || cfg.reps > MAX_REPS) {
 				fprintf(stderr, "mapdemo-bench: --reps %s: not 1..%d\n",
 					optarg, MAX_REPS);
 				exit(2);
 			}
 			break;
+		case 'o': only = optarg; break;
 		case 'a': cfg.accel = optarg; break;
+		case 'k': cfg.clock = optarg; break;
 		case 'c': cfg.host_cpu = optarg; break;
 		case 'j': cfg.json_path = optarg; break;
 		case 'p': cfg.plot_path = optarg; break;
@@ -84,7 +94,7 @@ static void parse(int argc, char **argv)
 
 static const char *knob(const char *path)
 {
-	char buf[128];
+	char buf[256];
 
 	return knob_read(path, buf, sizeof(buf)) ? "unknown" : reason("%s", buf);
 }
@@ -104,6 +114,9 @@ static void write_json(const char *path)
 	sysinfo(&si);
 	fprintf(out, "{\n  \"benchmark\": \"mapdemo\",\n");
 	fprintf(out, "  \"accelerator\": \"%s\",\n", cfg.accel);
+	fprintf(out, "  \"clock\": \"%s\",\n", !strcmp(cfg.clock, "icount") ?
+		"icount: guest time counts guest instructions, 1 ns each" :
+		"wall");
 	fprintf(out, "  \"timings_meaningful\": %s,\n",
 		strcmp(cfg.accel, "kvm") ? "false" : "true");
 	fprintf(out, "  \"machine\": {\"host_cpu\": \"%s\", \"guest_cpus\": %ld, \"guest_mem_mib\": %lu, \"clocksource\": \"%s\"},\n",
@@ -111,6 +124,7 @@ static void write_json(const char *path)
 		(unsigned long)(si.totalram * si.mem_unit / MiB),
 		knob("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
 	fprintf(out, "  \"kernel\": \"%s %s\",\n", u.release, u.version);
+	fprintf(out, "  \"kernel_cmdline\": \"%s\",\n", knob("/proc/cmdline"));
 	fprintf(out, "  \"thp\": \"%s\",\n", knob("/sys/kernel/mm/transparent_hugepage/enabled"));
 	fprintf(out, "  \"fault_around_bytes\": \"%s\",\n", knob("/sys/kernel/debug/fault_around_bytes"));
 	fprintf(out, "  \"config\": {\"reps\": %d, \"touch_len\": %zu, \"fault_len\": %zu, \"huge_len\": %zu, \"populate_len\": %zu, \"bw_len\": %zu, \"call_iters\": %d, \"sweep_max\": %zu},\n",
@@ -131,34 +145,35 @@ static void write_json(const char *path)
 	fclose(out);
 }
 
-static void section(const char *name, void (*fn)(void))
+static int wanted(const char *id)
+{
+	size_t n = strlen(id);
+	const char *p;
+
+	if (!only)
+		return 1;
+	for (p = only; (p = strstr(p, id)); p += n)
+		if ((p == only || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+static void section(const char *id, const char *name, void (*fn)(void))
 {
 	uint64_t t0 = now_ns();
 
+	if (!wanted(id))
+		return;
 	fprintf(stderr, "bench: %s...", name);
 	fn();
 	fprintf(stderr, " %.1fs\n", (double)(now_ns() - t0) / 1e9);
 }
 
-int main(int argc, char **argv)
+static void run_sweep(void)
 {
 	FILE *plot = NULL;
-	size_t sparse_want;
 	uint64_t t0;
 
-	parse(argc, argv);
-	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	pin_to_cpu0();
-	sparse_want = cfg.sweep_max > cfg.populate_len ? cfg.sweep_max :
-							 cfg.populate_len;
-	backing_probe(sparse_want);
-
-	section("first touch", bench_first_touch);
-	section("faults", bench_faults);
-	section("MAP_POPULATE", bench_populate);
-	section("bandwidth", bench_bandwidth);
-	section("mmap+munmap", bench_callrate);
 	if (cfg.plot_path) {
 		plot = fopen(cfg.plot_path, "w");
 		if (!plot)
@@ -170,11 +185,38 @@ int main(int argc, char **argv)
 	fprintf(stderr, " %.1fs\n", (double)(now_ns() - t0) / 1e9);
 	if (plot)
 		fclose(plot);
+}
 
-	printf("\naccelerator: %s%s\n", cfg.accel,
-	       strcmp(cfg.accel, "kvm") ? " (emulated: times and bandwidths are TCG's, only fault counts and ratios carry meaning)" : "");
+int main(int argc, char **argv)
+{
+	size_t sparse_want;
+
+	parse(argc, argv);
+	/* instruction counts repeat to within a percent: 3 runs show that */
+	if (!strcmp(cfg.clock, "icount") && !reps_given && cfg.reps > 3)
+		cfg.reps = 3;
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	pin_to_cpu0();
+	sparse_want = cfg.sweep_max > cfg.populate_len ? cfg.sweep_max :
+							 cfg.populate_len;
+	backing_probe(sparse_want);
+
+	section("first_touch", "first touch", bench_first_touch);
+	section("faults", "faults", bench_faults);
+	section("populate", "MAP_POPULATE", bench_populate);
+	section("bandwidth", "bandwidth", bench_bandwidth);
+	section("callrate", "mmap+munmap", bench_callrate);
+	if (wanted("sweep"))
+		run_sweep();
+	printf("\naccelerator: %s, clock: %s\n", cfg.accel, cfg.clock);
+	if (!strcmp(cfg.clock, "icount"))
+		printf("  times are guest instructions executed (1 ns each), reproducible run to run: ratios compare path lengths\n");
+	else if (strcmp(cfg.accel, "kvm"))
+		printf("  emulated CPU on wall time: only fault counts and ratios carry meaning, and those with their spread\n");
 	figures_print(stdout);
-	sweep_print(stdout);
+	if (wanted("sweep"))
+		sweep_print(stdout);
 	targets_eval();
 	targets_print(stdout);
 	if (cfg.json_path)
