@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -227,4 +228,91 @@ Test(dma_huge, buffer_64m_costs_at_most_32_faults, .fini = restore_default)
 		(unsigned long long)c.faults, (unsigned long long)c.huge);
 	cr_assert_eq(c.faults, 64 * MIB / page_size);
 	cr_assert_eq(c.huge, 0);
+}
+
+/* Count the bytes of [p, p+len) that are not (char)(page index + @base). */
+static size_t count_not_page_index(const char *p, size_t len, size_t base)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i += page_size)
+		n += p[i] != (char)(base + i / page_size);
+	return n;
+}
+
+static void read_proc(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
+/* The pagemap entries of [p, p+len): the whole file is far too long. */
+static void read_pagemap(const char *p, size_t len)
+{
+	size_t n = len / page_size * sizeof(uint64_t);
+	uint64_t *e = malloc(n);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_not_null(e);
+	cr_assert_eq(pread(fd, e, n, (off_t)((uintptr_t)p / page_size *
+					     sizeof(uint64_t))), (ssize_t)n);
+	free(e);
+	close(fd);
+}
+
+/*
+ * PMDs split by mprotect() and munmap() of one page, moved whole by
+ * mremap(), and walked by /proc readers: the bytes stay where they
+ * were and the kernel log stays clean.
+ */
+Test(dma_huge, pmds_split_moved_and_walked)
+{
+	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
+	size_t size = 4UL << 20, npages = HUGE_SZ / page_size;
+	struct touch_cost c;
+	char *p, *area, *q;
+
+	p = map_dev(&dev, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	c = touch(&dev, p, size, true);
+	cr_assert_eq(c.huge, 2);
+	read_proc("/proc/self/smaps");
+	read_proc("/proc/self/numa_maps");
+	read_pagemap(p, size);
+
+	/* one read-only page splits the first PMD and the VMA */
+	cr_assert_eq(mprotect(p + page_size, page_size, PROT_READ), 0);
+	c = touch(&dev, p, HUGE_SZ, false);
+	cr_assert_eq(c.huge, 0);
+	cr_assert_eq(c.faults, npages, "after the split: %llu faults",
+		     (unsigned long long)c.faults);
+	cr_assert_eq(count_not_page_index(p, size, 0), 0);
+
+	/* the second PMD moves whole to another 2 MiB aligned address */
+	area = mmap(NULL, 2 * HUGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	cr_assert_neq(area, MAP_FAILED);
+	q = (char *)(((uintptr_t)area + HUGE_SZ - 1) & ~(HUGE_SZ - 1));
+	cr_assert_eq(mremap(p + HUGE_SZ, HUGE_SZ, HUGE_SZ,
+			    MREMAP_MAYMOVE | MREMAP_FIXED, q), q);
+	c = touch(&dev, q, HUGE_SZ, false);
+	cr_assert_eq(c.faults, 0, "the moved PMD faulted %llu times",
+		     (unsigned long long)c.faults);
+	cr_assert_eq(count_not_page_index(q, HUGE_SZ, npages), 0);
+
+	/* a hole in the first 2 MiB */
+	cr_assert_eq(munmap(p + 2 * page_size, page_size), 0);
+	cr_assert_eq(count_not_page_index(p + 3 * page_size,
+					  HUGE_SZ - 3 * page_size, 3), 0);
+	read_proc("/proc/self/smaps");
+	munmap(p, HUGE_SZ);
+	munmap(area, 2 * HUGE_SZ);
+	cr_assert_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).vmas_live, 0);
+	mapdemo_device_close(&dev);
 }
