@@ -120,6 +120,11 @@ void mapdemo_sparse_exit(void);
 /* vma.c: helpers common to every mode's vm_operations */
 void mapdemo_vma_opened(struct vm_area_struct *vma);
 void mapdemo_vma_closed(struct vm_area_struct *vma);
+unsigned long mapdemo_aligned_unmapped_area(struct file *file,
+					    unsigned long addr,
+					    unsigned long len,
+					    unsigned long pgoff,
+					    unsigned long flags);
 
 static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
 {

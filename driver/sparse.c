@@ -420,6 +420,7 @@ const struct mapdemo_mode_ops mapdemo_sparse_ops = {
 	.read_iter	= sparse_read_iter,
 	.write_iter	= sparse_write_iter,
 	.llseek		= sparse_llseek,
+	.get_unmapped_area = mapdemo_aligned_unmapped_area,
 };
 
 void mapdemo_sparse_info(struct mapdemo_info *info)
