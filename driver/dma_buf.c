@@ -72,14 +72,18 @@ static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
 	return 0;
 }
 
+/*
+ * Not ZONE_MOVABLE: its pages cannot be pinned for long (page style's
+ * O_DIRECT and io_uring users pin them).  The zones below ZONE_NORMAL,
+ * which small-mask devices need, are tried last.
+ */
 static unsigned long alloc_contig(unsigned long nr)
 {
-	enum zone_type zt;
 	unsigned long pfn;
-	int nid;
+	int nid, zt;
 
 	for_each_online_node(nid) {
-		for (zt = ZONE_NORMAL; zt > ZONE_DMA; zt--) {
+		for (zt = ZONE_NORMAL; zt >= 0; zt--) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[zt];
 
 			if (!populated_zone(zone))

@@ -113,6 +113,9 @@ Test(dma_advice, accepted_and_refused_advice)
 	advice_gives(MADV_COLD, EINVAL, 0);
 	advice_gives(MADV_PAGEOUT, EINVAL, 0);
 	advice_gives(MADV_DONTNEED, EINVAL, 0);
+	/* populating goes through get_user_pages(), which refuses PFN maps */
+	advice_gives(MADV_POPULATE_READ, EINVAL, 0);
+	advice_gives(MADV_POPULATE_WRITE, EINVAL, 0);
 	/* a hole punch needs fallocate(), which a device does not have */
 	advice_gives(MADV_REMOVE, ENODEV, ENODEV);
 }
