@@ -9,7 +9,6 @@
  * get_user_pages() can pin.
  */
 #include <linux/mm.h>
-#include <linux/mman.h>
 #include <linux/pfn_t.h>
 #include <linux/sched/mm.h>
 
@@ -173,9 +172,8 @@ const struct vm_operations_struct mapdemo_dma_vm_ops = {
 
 /*
  * Mappings of 2 MiB or more get an address congruent to their buffer
- * offset modulo 2 MiB, so that every whole 2 MiB of the buffer they
- * cover can be a PMD.  The search asks for 2 MiB more than needed and
- * moves up within it, as thp_get_unmapped_area() does for DAX files.
+ * offset modulo 2 MiB (vma.c), so that every whole 2 MiB of the buffer
+ * they cover can be a PMD.
  */
 unsigned long mapdemo_dma_get_unmapped_area(struct file *file,
 					    unsigned long addr,
@@ -183,21 +181,8 @@ unsigned long mapdemo_dma_get_unmapped_area(struct file *file,
 					    unsigned long pgoff,
 					    unsigned long flags)
 {
-	struct mm_struct *mm = current->mm;
-	unsigned long off = (pgoff << PAGE_SHIFT) & ~PMD_MASK;
-	unsigned long ret;
-
-	if (!mapdemo_dma_huge || len < PMD_SIZE || (flags & MAP_FIXED) ||
-	    len > TASK_SIZE - PMD_SIZE)
-		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
-	if (addr) {
-		/* a hint that is free is honoured as it is */
-		ret = mm->get_unmapped_area(file, addr, len, pgoff, flags);
-		if (ret == addr)
-			return ret;
-	}
-	ret = mm->get_unmapped_area(file, 0, len + PMD_SIZE, pgoff, flags);
-	if (IS_ERR_VALUE(ret))
-		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
-	return ret + ((off - ret) & ~PMD_MASK);
+	if (!mapdemo_dma_huge)
+		return current->mm->get_unmapped_area(file, addr, len, pgoff,
+						      flags);
+	return mapdemo_aligned_unmapped_area(file, addr, len, pgoff, flags);
 }
