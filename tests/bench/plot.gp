@@ -6,7 +6,7 @@ set output png
 set title sprintf("mapdemo: mmap + write every page + munmap, per page (%s, %s; median, bars min-max)", kernel, accel)
 set logscale xy
 set xlabel "mapping size (KiB)"
-set ylabel "ns per 4 KiB page"
+set ylabel (strstrt(accel, "icount") ? "guest instructions (icount ns) per 4 KiB page" : "ns per 4 KiB page")
 set xtics ("4K" 4, "16K" 16, "64K" 64, "256K" 256, "1M" 1024, "4M" 4096, "16M" 16384, "64M" 65536, "256M" 262144)
 set grid
 set key outside right top
