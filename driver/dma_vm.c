@@ -5,7 +5,7 @@
  * pfn style VMAs are VM_PFNMAP | VM_IO: faults insert page frame numbers,
  * a whole PMD at a time where the VMA and the buffer allow it, and
  * get_user_pages() refuses them.  page style VMAs get the buffer's struct
- * pages one 4 KiB page at a time (see mapdemo_dma_vm_fault()), which
+ * pages one 4 KiB page at a time (see dma_vm_fault()), which
  * get_user_pages() can pin.
  */
 #include <linux/mm.h>
