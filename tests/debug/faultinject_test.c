@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fault injection (make check-debug: the debug kernel has failslab and
+ * fail_page_alloc).  The failures are aimed with the task filter: only a
+ * child that wrote 1 to /proc/self/make-it-fail sees them, and its every
+ * allocation counts, the driver's among them.  Sweeping "space" moves the
+ * one failure of a run (times=1) across open, SET_MODE, the ioctls, mmap
+ * and the faults, one allocation after the other, until a run goes by
+ * with no failure left to inject.
+ *
+ * What must hold: open, mmap and the ioctls fail with ENOMEM or succeed;
+ * a fault whose page cannot be had returns VM_FAULT_OOM, which the core
+ * retries, so the touch completes once the failures stop; and nothing
+ * leaks - no VMA, no page (pages_live back where it was).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "reliab.h"
+
+#define FAILSLAB "/sys/kernel/debug/failslab"
+#define FAIL_PAGE_ALLOC "/sys/kernel/debug/fail_page_alloc"
+#define NPAGES 8
+
+static void put(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_geq(fputs(val, f), 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fclose(f), 0, "%s <- %s: %s", path, val, strerror(errno));
+}
+
+static long get(const char *dir, const char *file)
+{
+	char path[256];
+	long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fscanf(f, "%ld", &v), 1, "%s", path);
+	fclose(f);
+	return v;
+}
+
+/* Fail the first allocation of a make-it-fail task past @space bytes. */
+static void arm(const char *dir, unsigned long space, int times)
+{
+	char buf[32];
+
+	put(dir, "task-filter", "Y");
+	put(dir, "verbose", "0");	/* a stack per failure would read as a report */
+	put(dir, "ignore-gfp-wait", "N");
+	if (!strcmp(dir, FAIL_PAGE_ALLOC)) {
+		put(dir, "ignore-gfp-highmem", "N");
+		put(dir, "min-order", "0");
+	}
+	put(dir, "interval", "1");
+	snprintf(buf, sizeof(buf), "%lu", space);
+	put(dir, "space", buf);
+	snprintf(buf, sizeof(buf), "%d", times);
+	put(dir, "times", buf);
+	put(dir, "probability", "100");
+}
+
+static void disarm(void)
+{
+	put(FAILSLAB, "probability", "0");
+	put(FAILSLAB, "times", "0");
+	put(FAIL_PAGE_ALLOC, "probability", "0");
+	put(FAIL_PAGE_ALLOC, "times", "0");
+}
+
+static void make_me_fail(void)
+{
+	int fd = open("/proc/self/make-it-fail", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		_exit(99);
+	close(fd);
+}
+
+TestSuite(faultinject, .fini = disarm);
+
+/* Exit codes of a sweep child: where ENOMEM stopped it, or what broke. */
+enum {
+	RUN_DONE = 0, RUN_OPEN_ENOMEM, RUN_MODE_ENOMEM, RUN_RESIZE_ENOMEM,
+	RUN_MMAP_ENOMEM, RUN_NR,
+	RUN_BAD = 20,	/* + the step that failed otherwise */
+};
+
+static int sweep_child(int mode, __u64 sparse_size)
+{
+	struct mapdemo_info info;
+	struct mapdemo_stats st;
+	__u32 m = (__u32)mode;
+	size_t i;
+	char *p;
+	int fd;
+
+	make_me_fail();
+	fd = open(MAPDEMO_DEFAULT_PATH, O_RDWR);
+	if (fd < 0)
+		return errno == ENOMEM ? RUN_OPEN_ENOMEM : RUN_BAD + 1;
+	if (ioctl(fd, MAPDEMO_IOC_SET_MODE, &m))
+		return errno == ENOMEM ? RUN_MODE_ENOMEM : RUN_BAD + 2;
+	/* these allocate nothing: they must simply work */
+	if (ioctl(fd, MAPDEMO_IOC_INFO, &info))
+		return RUN_BAD + 3;
+	memset(&st, 0, sizeof(st));
+	st.scope = MAPDEMO_STATS_FILE;
+	if (ioctl(fd, MAPDEMO_IOC_STATS, &st))
+		return RUN_BAD + 4;
+	if (mode == MAPDEMO_MODE_SPARSE &&
+	    ioctl(fd, MAPDEMO_IOC_RESIZE, &sparse_size))
+		return errno == ENOMEM ? RUN_RESIZE_ENOMEM : RUN_BAD + 5;
+	p = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	if (p == MAP_FAILED)
+		return errno == ENOMEM ? RUN_MMAP_ENOMEM : RUN_BAD + 6;
+	/* a failed page is VM_FAULT_OOM, retried: these complete */
+	for (i = 0; i < NPAGES; i++)
+		p[i * page_size] = (char)(i + 1);
+	for (i = 0; i < NPAGES; i++)
+		if (p[i * page_size] != (char)(i + 1))
+			return RUN_BAD + 7;
+	if (munmap(p, NPAGES * page_size))
+		return RUN_BAD + 8;
+	if (close(fd))
+		return RUN_BAD + 9;
+	return RUN_DONE;
+}
+
+static void sweep(const char *dir, int mode)
+{
+	unsigned long tally[RUN_NR] = { 0 }, space, runs = 0;
+	struct mapdemo_stats before, after;
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	int status, code;
+	pid_t pid;
+
+	dev = open_dev(O_RDONLY, MAPDEMO_MODE_DEFAULT);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	mapdemo_device_close(&dev);
+	sparse_reset();
+	before = device_stats();
+
+	for (space = 0;; space += 16) {
+		arm(dir, space, 1);
+		pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0)
+			_exit(sweep_child(mode, info.sparse_size));
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		cr_assert(code >= 0 && code < RUN_NR,
+			  "%s, mode %d, space %lu: child status %#x (20+N: step N failed otherwise than ENOMEM)",
+			  dir, mode, space, status);
+		tally[code]++;
+		runs++;
+		sparse_reset();
+		after = device_stats();
+		cr_assert_eq(after.vmas_live, 0, "space %lu: %llu VMAs live", space,
+			     (unsigned long long)after.vmas_live);
+		cr_assert_eq(after.pages_live, before.pages_live,
+			     "%s, mode %d, space %lu: %llu pages live, %llu before",
+			     dir, mode, space, (unsigned long long)after.pages_live,
+			     (unsigned long long)before.pages_live);
+		/* the failure was never needed: the sweep is past the end */
+		if (get(dir, "times") == 1) {
+			cr_assert_eq(code, RUN_DONE);
+			break;
+		}
+		cr_assert_lt(space, 1UL << 24, "the sweep does not end");
+	}
+	disarm();
+	note("faultinject::%s mode %d: %lu runs: %lu done, ENOMEM from open %lu, SET_MODE %lu, RESIZE %lu, mmap %lu",
+	     dir + strlen("/sys/kernel/debug/"), mode, runs, tally[RUN_DONE],
+	     tally[RUN_OPEN_ENOMEM], tally[RUN_MODE_ENOMEM],
+	     tally[RUN_RESIZE_ENOMEM], tally[RUN_MMAP_ENOMEM]);
+	cr_assert_gt(tally[RUN_OPEN_ENOMEM], 0, "open never met a failure");
+}
+
+Test(faultinject, failslab_sweep_zero, .timeout = 1800)
+{
+	sweep(FAILSLAB, MAPDEMO_MODE_ZERO);
+}
+
+Test(faultinject, failslab_sweep_sparse, .timeout = 1800)
+{
+	sweep(FAILSLAB, MAPDEMO_MODE_SPARSE);
+}
+
+Test(faultinject, failslab_sweep_dma, .timeout = 1800)
+{
+	sweep(FAILSLAB, MAPDEMO_MODE_DMA);
+}
+
+/*
+ * fail_page_alloc, aimed at the faults: the file is open and mapped and
+ * the page tables are in place before the child turns make-it-fail on,
+ * so the first page allocations it makes are the driver's own.
+ */
+static int fault_child(int mode, int times)
+{
+	size_t i;
+	char *p;
+	int fd;
+
+	(void)times;
+	fd = open(MAPDEMO_DEFAULT_PATH, O_RDWR);
+	if (fd < 0)
+		return 1;
+	if (mapdemo_set_mode(&(struct mapdemo_device){ .fd = fd }, mode))
+		return 2;
+	p = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	p[0] = 1;	/* the page table */
+	make_me_fail();
+	for (i = 1; i < NPAGES; i++)
+		p[i * page_size] = (char)(i + 1);
+	for (i = 1; i < NPAGES; i++)
+		if (p[i * page_size] != (char)(i + 1))
+			return 4;
+	if (munmap(p, NPAGES * page_size))
+		return 5;
+	close(fd);
+	return 0;
+}
+
+static void fault_oom(int mode)
+{
+	struct mapdemo_stats before, after;
+	int status, times = 3;
+	pid_t pid;
+
+	sparse_reset();
+	before = device_stats();
+	arm(FAIL_PAGE_ALLOC, 0, times);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(fault_child(mode, times));
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "mode %d: child status %#x", mode, status);
+	cr_assert_eq(get(FAIL_PAGE_ALLOC, "times"), 0,
+		     "not every failure was injected");
+	disarm();
+	sparse_reset();
+	after = device_stats();
+	cr_assert_geq(after.oom - before.oom, 1,
+		      "mode %d: no fault answered VM_FAULT_OOM", mode);
+	cr_assert_leq(after.oom - before.oom, (unsigned long long)times);
+	cr_assert_eq(after.sigbus, before.sigbus);
+	cr_assert_eq(after.vmas_live, 0);
+	cr_assert_eq(after.pages_live, before.pages_live);
+	note("faultinject::fail_page_alloc mode %d: %llu faults answered VM_FAULT_OOM, then retried",
+	     mode, (unsigned long long)(after.oom - before.oom));
+}
+
+Test(faultinject, fault_oom_zero, .timeout = 600)
+{
+	fault_oom(MAPDEMO_MODE_ZERO);
+}
+
+Test(faultinject, fault_oom_sparse, .timeout = 600)
+{
+	fault_oom(MAPDEMO_MODE_SPARSE);
+}
