@@ -158,7 +158,7 @@ static void sweep(const char *dir, int mode)
 	sparse_reset();
 	before = device_stats();
 
-	for (space = 0;; space += 16) {
+	for (space = 0;; space += 8) {
 		arm(dir, space, 1);
 		pid = fork();
 		cr_assert_geq(pid, 0);
