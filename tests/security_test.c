@@ -261,3 +261,130 @@ Test(security, zero_read_overwrites_the_whole_buffer)
 	free(buf);
 	mapdemo_device_close(&dev);
 }
+
+/* ---- every size and offset the driver is handed is checked ---- */
+
+Test(security, sync_ranges_are_checked)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	struct mapdemo_info info;
+	__u64 size;
+	const struct {
+		__u64 offset, length;
+		int err;
+	} cases[] = {
+		{ 0, 0, 0 },
+		{ 0, 1, 0 },
+		{ 1, 1, 0 },	/* bytes, not pages */
+		{ 0, ~0ULL, EINVAL },
+		{ ~0ULL, 2, EINVAL },			/* offset + length wraps */
+		{ ~0ULL - 4095, 8192, EINVAL },
+		{ 1ULL << 63, 1ULL << 63, EINVAL },
+	};
+	struct mapdemo_sync s;
+	size_t i;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	size = info.dma_size;
+	cr_assert_gt(size, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		s.offset = cases[i].offset;
+		s.length = cases[i].length;
+		errno = 0;
+		ioctl(dev.fd, MAPDEMO_IOC_SYNC, &s);
+		cr_assert_eq(errno, cases[i].err, "sync offset %#llx length %#llx: %s",
+			     (unsigned long long)s.offset,
+			     (unsigned long long)s.length, strerror(errno));
+	}
+	/* the buffer's own edges */
+	const __u64 edge[][3] = {
+		{ size, 0, 0 }, { size - 1, 1, 0 }, { 0, size, 0 },
+		{ size, 1, EINVAL }, { size + 1, 0, EINVAL }, { 1, size, EINVAL },
+		{ size - 1, 2, EINVAL },
+	};
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		s.offset = edge[i][0];
+		s.length = edge[i][1];
+		s.direction = i & 1 ? MAPDEMO_SYNC_FOR_DEVICE : MAPDEMO_SYNC_FOR_CPU;
+		errno = 0;
+		ioctl(dev.fd, MAPDEMO_IOC_SYNC, &s);
+		cr_assert_eq(errno, (int)edge[i][2], "sync offset %llu length %llu of %llu: %s",
+			     (unsigned long long)s.offset,
+			     (unsigned long long)s.length,
+			     (unsigned long long)size, strerror(errno));
+	}
+	memset(&s, 0, sizeof(s));
+	s.direction = 2;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SYNC, &s), -1);
+	cr_assert_eq(errno, EINVAL, "direction 2: %s", strerror(errno));
+	s.direction = 0;
+	s.pad = 1;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SYNC, &s), -1);
+	cr_assert_eq(errno, EINVAL, "pad 1: %s", strerror(errno));
+	mapdemo_device_close(&dev);
+}
+
+Test(security, resize_sizes_are_checked)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	struct mapdemo_info info;
+	__u64 size;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	size = ~0ULL;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_RESIZE, &size), -1);
+	cr_assert_eq(errno, EINVAL, "resize to 2^64-1: %s", strerror(errno));
+	size = 1ULL << 63;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_RESIZE, &size), -1);
+	cr_assert_eq(errno, EINVAL, "resize to 2^63: %s", strerror(errno));
+	size = info.sparse_size;
+	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_RESIZE, &size), 0);
+	mapdemo_device_close(&dev);
+}
+
+/* read() and write() at any offset: a count or an errno, never a crash. */
+Test(security, read_write_at_any_offset)
+{
+	static const int modes[] = { MAPDEMO_MODE_SPARSE, MAPDEMO_MODE_DMA };
+	const off_t offsets[] = {
+		0, 1, 4095, 4096, (off_t)1 << 32, ((off_t)1 << 62) - 1,
+		0x7fffffffffffffffLL - 1, 0x7fffffffffffffffLL,
+	};
+	char buf[64];
+	size_t i, m;
+
+	for (m = 0; m < 2; m++) {
+		struct mapdemo_device dev = open_dev(O_RDWR, modes[m]);
+		struct mapdemo_info info;
+
+		cr_assert_eq(mapdemo_info(&dev, &info), 0);
+		for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+			__u64 size = modes[m] == MAPDEMO_MODE_DMA ? info.dma_size :
+								     info.sparse_size;
+			ssize_t r = pread(dev.fd, buf, sizeof(buf), offsets[i]);
+			ssize_t w = pwrite(dev.fd, buf, sizeof(buf), offsets[i]);
+			__u64 left = (__u64)offsets[i] < size ? size - offsets[i] : 0;
+			ssize_t want = left < sizeof(buf) ? (ssize_t)left : (ssize_t)sizeof(buf);
+
+			/* where offset + count would pass LLONG_MAX, the VFS refuses */
+			if (offsets[i] > 0x7fffffffffffffffLL - (off_t)sizeof(buf)) {
+				cr_assert(r == -1 && errno == EINVAL && w == -1,
+					  "mode %d at %lld: read %zd, write %zd",
+					  modes[m], (long long)offsets[i], r, w);
+				continue;
+			}
+			/* past the end: nothing read; a write has no room */
+			cr_assert_eq(r, want, "mode %d pread at %lld: %zd (%s)", modes[m],
+				     (long long)offsets[i], r, strerror(errno));
+			cr_assert(w == want || (w == -1 && want == 0),
+				  "mode %d pwrite at %lld: %zd (%s)", modes[m],
+				  (long long)offsets[i], w, strerror(errno));
+		}
+		cr_assert_eq(pread(dev.fd, buf, sizeof(buf), -1), -1);
+		cr_assert_eq(errno, EINVAL);
+		mapdemo_device_close(&dev);
+	}
+	sparse_reset();
+}
