@@ -39,7 +39,8 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 	unsigned long haddr = vmf->address & PMD_MASK;
 	pgoff_t first;
 
-	if (!mapdemo_dma_huge || !(vma->vm_flags & VM_PFNMAP))
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || !mapdemo_dma_huge ||
+	    !(vma->vm_flags & VM_PFNMAP))
 		return false;
 	/* MADV_NOHUGEPAGE and PR_SET_THP_DISABLE are honoured, as for THP */
 	if ((vma->vm_flags & VM_NOHUGEPAGE) ||
@@ -68,6 +69,9 @@ static vm_fault_t insert_pmd(struct vm_fault *vmf, pgoff_t pgoff, bool write)
 	unsigned long pfn = mapdemo_dma_buffer.pfn + pgoff;
 	vm_fault_t ret;
 
+	/* PREEMPT_RT kernels have no THP, and no vmf_insert_pfn_pmd_prot() */
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return VM_FAULT_FALLBACK;
 	ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP),
 				 write);
 	if (ret == VM_FAULT_NOPAGE)
