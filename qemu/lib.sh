@@ -110,7 +110,7 @@ choose_accel() {
 # "bug"-containing boot lines.
 kernel_reports() {
 	grep -aE 'Oops|BUG:|kernel BUG at|WARNING:|KASAN|UBSAN:|INFO: possible|possible circular locking|possible recursive locking|lockdep|Bad page (state|map)|general protection fault|Kernel panic|kmemleak: [0-9]+ new suspected|Call Trace:' "$1" |
-		grep -avE 'lockdep: (enabled|disabled)' || true
+		grep -avE 'lockdep: (enabled|disabled)|RCU lockdep checking is enabled' || true
 }
 
 # boot_guest INITRD TIMEOUT [interactive]

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fault injection (make check-debug: the debug kernel has failslab and
- * fail_page_alloc).  The failures are aimed with the task filter: only a
- * child that wrote 1 to /proc/self/make-it-fail sees them, and its every
- * allocation counts, the driver's among them.  Sweeping "space" moves the
+ * fail_page_alloc).  The failures are aimed with the task filter: only
+ * while this thread has 1 in /proc/thread-self/make-it-fail does it see
+ * them, and its every allocation counts, the driver's among them.  Sweeping "space" moves the
  * one failure of a run (times=1) across open, SET_MODE, the ioctls, mmap
  * and the faults, one allocation after the other, until a run goes by
  * with no failure left to inject.
@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -55,6 +54,22 @@ static long get(const char *dir, const char *file)
 	return v;
 }
 
+/*
+ * Opened once: turning the filter on and off must allocate nothing, or
+ * the switch itself would take the one failure.
+ */
+static int fail_fd = -1;
+
+static void make_me_fail(bool on)
+{
+	if (fail_fd < 0) {
+		fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+		cr_assert_geq(fail_fd, 0, "make-it-fail: %s", strerror(errno));
+	}
+	cr_assert_eq(pwrite(fail_fd, on ? "1" : "0", 1, 0), 1,
+		     "make-it-fail: %s", strerror(errno));
+}
+
 /* Fail the first allocation of a make-it-fail task past @space bytes. */
 static void arm(const char *dir, unsigned long space, int times)
 {
@@ -77,31 +92,33 @@ static void arm(const char *dir, unsigned long space, int times)
 
 static void disarm(void)
 {
+	if (fail_fd >= 0)
+		make_me_fail(false);
 	put(FAILSLAB, "probability", "0");
 	put(FAILSLAB, "times", "0");
 	put(FAIL_PAGE_ALLOC, "probability", "0");
 	put(FAIL_PAGE_ALLOC, "times", "0");
 }
 
-static void make_me_fail(void)
-{
-	int fd = open("/proc/self/make-it-fail", O_WRONLY);
-
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		_exit(99);
-	close(fd);
-}
-
 TestSuite(faultinject, .fini = disarm);
 
-/* Exit codes of a sweep child: where ENOMEM stopped it, or what broke. */
+/* How a run ended: where ENOMEM stopped it, or what broke. */
 enum {
 	RUN_DONE = 0, RUN_OPEN_ENOMEM, RUN_MODE_ENOMEM, RUN_RESIZE_ENOMEM,
-	RUN_MMAP_ENOMEM, RUN_NR,
+	RUN_MMAP_ENOMEM, RUN_MUNMAP_ENOMEM, RUN_NR,
 	RUN_BAD = 20,	/* + the step that failed otherwise */
 };
 
-static int sweep_child(int mode, __u64 sparse_size)
+struct run {
+	int fd;
+	char *p;
+};
+
+/*
+ * One pass with the filter on; it stops at the first error and leaves
+ * what it holds in @r, for the caller to release with the filter off.
+ */
+static int sweep_run(struct run *r, int mode, __u64 sparse_size)
 {
 	struct mapdemo_info info;
 	struct mapdemo_stats st;
@@ -110,10 +127,10 @@ static int sweep_child(int mode, __u64 sparse_size)
 	char *p;
 	int fd;
 
-	make_me_fail();
 	fd = open(MAPDEMO_DEFAULT_PATH, O_RDWR);
 	if (fd < 0)
 		return errno == ENOMEM ? RUN_OPEN_ENOMEM : RUN_BAD + 1;
+	r->fd = fd;
 	if (ioctl(fd, MAPDEMO_IOC_SET_MODE, &m))
 		return errno == ENOMEM ? RUN_MODE_ENOMEM : RUN_BAD + 2;
 	/* these allocate nothing: they must simply work */
@@ -130,14 +147,18 @@ static int sweep_child(int mode, __u64 sparse_size)
 		 fd, 0);
 	if (p == MAP_FAILED)
 		return errno == ENOMEM ? RUN_MMAP_ENOMEM : RUN_BAD + 6;
+	r->p = p;
 	/* a failed page is VM_FAULT_OOM, retried: these complete */
 	for (i = 0; i < NPAGES; i++)
 		p[i * page_size] = (char)(i + 1);
 	for (i = 0; i < NPAGES; i++)
 		if (p[i * page_size] != (char)(i + 1))
 			return RUN_BAD + 7;
+	/* 6.1's maple tree allocates even to unmap a whole VMA */
 	if (munmap(p, NPAGES * page_size))
-		return RUN_BAD + 8;
+		return errno == ENOMEM ? RUN_MUNMAP_ENOMEM : RUN_BAD + 8;
+	r->p = NULL;
+	r->fd = -1;
 	if (close(fd))
 		return RUN_BAD + 9;
 	return RUN_DONE;
@@ -149,8 +170,8 @@ static void sweep(const char *dir, int mode)
 	struct mapdemo_stats before, after;
 	struct mapdemo_device dev;
 	struct mapdemo_info info;
-	int status, code;
-	pid_t pid;
+	struct run r;
+	int code;
 
 	dev = open_dev(O_RDONLY, MAPDEMO_MODE_DEFAULT);
 	cr_assert_eq(mapdemo_info(&dev, &info), 0);
@@ -160,15 +181,18 @@ static void sweep(const char *dir, int mode)
 
 	for (space = 0;; space += 8) {
 		arm(dir, space, 1);
-		pid = fork();
-		cr_assert_geq(pid, 0);
-		if (pid == 0)
-			_exit(sweep_child(mode, info.sparse_size));
-		cr_assert_eq(waitpid(pid, &status, 0), pid);
-		code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		cr_assert(code >= 0 && code < RUN_NR,
-			  "%s, mode %d, space %lu: child status %#x (20+N: step N failed otherwise than ENOMEM)",
-			  dir, mode, space, status);
+		r.fd = -1;
+		r.p = NULL;
+		make_me_fail(true);
+		code = sweep_run(&r, mode, info.sparse_size);
+		make_me_fail(false);
+		if (r.p)
+			cr_assert_eq(munmap(r.p, NPAGES * page_size), 0);
+		if (r.fd >= 0)
+			cr_assert_eq(close(r.fd), 0);
+		cr_assert(code < RUN_NR,
+			  "%s, mode %d, space %lu: step %d failed otherwise than ENOMEM: %s",
+			  dir, mode, space, code - RUN_BAD, strerror(errno));
 		tally[code]++;
 		runs++;
 		sparse_reset();
@@ -187,11 +211,13 @@ static void sweep(const char *dir, int mode)
 		cr_assert_lt(space, 1UL << 24, "the sweep does not end");
 	}
 	disarm();
-	note("faultinject::%s mode %d: %lu runs: %lu done, ENOMEM from open %lu, SET_MODE %lu, RESIZE %lu, mmap %lu",
+	note("faultinject::%s mode %d: %lu runs: %lu done, ENOMEM from open %lu, SET_MODE %lu, RESIZE %lu, mmap %lu, munmap %lu",
 	     dir + strlen("/sys/kernel/debug/"), mode, runs, tally[RUN_DONE],
 	     tally[RUN_OPEN_ENOMEM], tally[RUN_MODE_ENOMEM],
-	     tally[RUN_RESIZE_ENOMEM], tally[RUN_MMAP_ENOMEM]);
+	     tally[RUN_RESIZE_ENOMEM], tally[RUN_MMAP_ENOMEM],
+	     tally[RUN_MUNMAP_ENOMEM]);
 	cr_assert_gt(tally[RUN_OPEN_ENOMEM], 0, "open never met a failure");
+	cr_assert_gt(tally[RUN_MMAP_ENOMEM], 0, "mmap never met a failure");
 }
 
 Test(faultinject, failslab_sweep_zero, .timeout = 1800)
@@ -211,54 +237,38 @@ Test(faultinject, failslab_sweep_dma, .timeout = 1800)
 
 /*
  * fail_page_alloc, aimed at the faults: the file is open and mapped and
- * the page tables are in place before the child turns make-it-fail on,
+ * the page tables are in place before the thread turns make-it-fail on,
  * so the first page allocations it makes are the driver's own.
  */
-static int fault_child(int mode, int times)
+static void fault_touch(int mode)
 {
+	struct mapdemo_device dev = open_dev(O_RDWR, mode);
 	size_t i;
 	char *p;
-	int fd;
 
-	(void)times;
-	fd = open(MAPDEMO_DEFAULT_PATH, O_RDWR);
-	if (fd < 0)
-		return 1;
-	if (mapdemo_set_mode(&(struct mapdemo_device){ .fd = fd }, mode))
-		return 2;
-	p = mmap(NULL, NPAGES * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 fd, 0);
-	if (p == MAP_FAILED)
-		return 3;
+	p = map_dev(&dev, NPAGES * page_size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
 	p[0] = 1;	/* the page table */
-	make_me_fail();
+	make_me_fail(true);
 	for (i = 1; i < NPAGES; i++)
 		p[i * page_size] = (char)(i + 1);
+	make_me_fail(false);
 	for (i = 1; i < NPAGES; i++)
-		if (p[i * page_size] != (char)(i + 1))
-			return 4;
-	if (munmap(p, NPAGES * page_size))
-		return 5;
-	close(fd);
-	return 0;
+		cr_assert_eq(p[i * page_size], (char)(i + 1), "page %zu", i);
+	cr_assert_eq(munmap(p, NPAGES * page_size), 0);
+	mapdemo_device_close(&dev);
 }
 
 static void fault_oom(int mode)
 {
 	struct mapdemo_stats before, after;
-	int status, times = 3;
-	pid_t pid;
+	int times = 3;
 
 	sparse_reset();
 	before = device_stats();
 	arm(FAIL_PAGE_ALLOC, 0, times);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0)
-		_exit(fault_child(mode, times));
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "mode %d: child status %#x", mode, status);
+	fault_touch(mode);
 	cr_assert_eq(get(FAIL_PAGE_ALLOC, "times"), 0,
 		     "not every failure was injected");
 	disarm();
