@@ -332,3 +332,51 @@ Test(dma_gup, io_uring_reads_and_fixed_buffers)
 	}
 	close(rd);
 }
+
+/*
+ * A pipe keeps references on the pages vmsplice() gave it after the
+ * mapping, the file and the module are gone: every page of the buffer
+ * holds a reference of its own, so the driver drops its own and the pipe
+ * still reads the bytes; the next load's buffer cannot take those pages.
+ * pfn style cannot be spliced at all.
+ */
+Test(dma_gup, vmsplice_pages_outlive_the_module)
+{
+	size_t len = 4 * page_size;
+	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
+	struct iovec iov;
+	char *p, *back;
+	int fds[2];
+
+	cr_assert_eq(pipe(fds), 0);
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	iov = (struct iovec){ p, len };
+	cr_assert_eq(vmsplice(fds[1], &iov, 1, 0), -1);
+	cr_assert_eq(errno, EFAULT);
+	munmap(p, len);
+	mapdemo_device_close(&dev);
+
+	dev = open_dma(O_RDWR, MAPDEMO_DMA_PAGE);
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	fill_pattern(p, len, 0, 77);
+	iov = (struct iovec){ p, len };
+	cr_assert_eq(vmsplice(fds[1], &iov, 1, 0), (ssize_t)len);
+	munmap(p, len);
+	mapdemo_device_close(&dev);
+
+	reload_module(NULL);
+	back = malloc(len);
+	cr_assert_not_null(back);
+	cr_assert_eq(read(fds[0], back, len), (ssize_t)len);
+	cr_assert_eq(count_not_pattern(back, len, 0, 77), 0);
+	/* the new buffer is zeroed, wherever it now lies */
+	dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
+	cr_assert_eq(pread(dev.fd, back, len, 0), (ssize_t)len);
+	cr_assert_eq(count_not(back, len, 0), 0);
+	mapdemo_device_close(&dev);
+	free(back);
+	close(fds[0]);
+	close(fds[1]);
+}
