@@ -30,6 +30,17 @@ struct mapdemo_device conf_open(int mode, int oflags)
 	return dev;
 }
 
+void conf_fini(void)
+{
+	struct mapdemo_device dev;
+
+	/* a test that failed may still map it: then there is nothing to do */
+	if (!mapdemo_device_open(&dev, NULL, O_RDWR, MAPDEMO_MODE_SPARSE)) {
+		mapdemo_reset(&dev);
+		mapdemo_device_close(&dev);
+	}
+}
+
 char *conf_map(struct mapdemo_device *dev, size_t len, int prot, int flags)
 {
 	char *p = map_dev(dev, len, prot, flags, 0);

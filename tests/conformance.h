@@ -12,6 +12,12 @@
 
 struct criterion_test_params conf_mode_params(void);
 
+/*
+ * After each test: the sparse buffer emptied again, so that the tests
+ * that follow see pages_live count only their own pages.
+ */
+void conf_fini(void);
+
 /* A test run for each mode; the body sees `int mode`. */
 #define MODE_TEST(suite, name)						\
 	ParameterizedTestParameters(suite, name)			\
@@ -19,7 +25,7 @@ struct criterion_test_params conf_mode_params(void);
 		return conf_mode_params();				\
 	}								\
 	static void suite##_##name##_body(int mode);			\
-	ParameterizedTest(int *m, suite, name)				\
+	ParameterizedTest(int *m, suite, name, .fini = conf_fini)	\
 	{								\
 		suite##_##name##_body(*m);				\
 	}								\

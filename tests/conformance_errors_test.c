@@ -115,6 +115,7 @@ static void restore_max_map_count(void)
 {
 	if (max_map_count >= 0)
 		write_long("/proc/sys/vm/max_map_count", max_map_count);
+	conf_fini();
 }
 
 static long count_maps(void)
