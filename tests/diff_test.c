@@ -11,7 +11,8 @@
  * MAP_ANONYMOUS itself differs from /dev/zero.
  *
  * make check runs the fixed seeds below; `diff_test --seed=N` or
- * `--seed=random` (and `--ops=N`) runs another, e.g.
+ * `--seed=random` (and `--ops=N`), or MAPDEMO_DIFF_SEED and
+ * MAPDEMO_DIFF_OPS in the environment, run another in place of seed 5:
  *	qemu/run -- build/tests/diff_test --seed=random --verbose
  *
  * Left out of the sequences on purpose, because an anonymous VMA and a
@@ -540,6 +541,7 @@ static void run_seed(uint64_t seed, size_t n)
 	struct op *ops;
 	int b;
 
+	cr_log_info("seed %" PRIu64 ", %zu ops", seed, n);
 	ps = page_size;
 	rng = seed ? seed : 1;
 	ops = calloc(n, sizeof(*ops));
@@ -578,35 +580,49 @@ static void run_seed(uint64_t seed, size_t n)
 	free(ops);
 }
 
-static uint64_t extra_seed;
-static bool have_extra_seed;
-static size_t nops = DEFAULT_OPS;
+/*
+ * Criterion runs each test in a fresh worker process, so the options
+ * reach the tests through the environment, where main() puts them.
+ */
+static size_t env_size(const char *name, size_t dflt)
+{
+	const char *v = getenv(name);
 
-Test(diff, seed_1) { run_seed(1, nops); }
-Test(diff, seed_2) { run_seed(2, nops); }
-Test(diff, seed_c0ffee) { run_seed(0xc0ffee, nops); }
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+static size_t nops(void)
+{
+	return env_size("MAPDEMO_DIFF_OPS", DEFAULT_OPS);
+}
+
+Test(diff, seed_1) { run_seed(1, nops()); }
+Test(diff, seed_2) { run_seed(2, nops()); }
+Test(diff, seed_c0ffee) { run_seed(0xc0ffee, nops()); }
 
 Test(diff, seed_5_or_requested)
 {
-	run_seed(have_extra_seed ? extra_seed : 5, nops);
+	run_seed(env_size("MAPDEMO_DIFF_SEED", 5), nops());
 }
 
 /* Our own options first (--seed=N|random, --ops=N), then Criterion's. */
 int main(int argc, char *argv[])
 {
 	struct criterion_test_set *tests;
+	char num[32];
 	int i, j, ok = 1;
 
 	for (i = j = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "--seed=", 7)) {
-			have_extra_seed = true;
 			if (!strcmp(argv[i] + 7, "random"))
-				extra_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+				snprintf(num, sizeof(num), "%" PRIu64,
+					 (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
 			else
-				extra_seed = strtoull(argv[i] + 7, NULL, 0);
-			printf("# diff: seed %" PRIu64 "\n", extra_seed);
+				snprintf(num, sizeof(num), "%s", argv[i] + 7);
+			setenv("MAPDEMO_DIFF_SEED", num, 1);
+			printf("# diff: seed %s\n", num);
 		} else if (!strncmp(argv[i], "--ops=", 6)) {
-			nops = strtoul(argv[i] + 6, NULL, 0);
+			setenv("MAPDEMO_DIFF_OPS", argv[i] + 6, 1);
 		} else {
 			argv[j++] = argv[i];
 		}
