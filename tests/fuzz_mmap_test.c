@@ -520,7 +520,7 @@ static void one_sequence(struct fuzz *fz)
 
 Test(fuzz, mmap, .timeout = 600)
 {
-	unsigned long n = tier_count("MAPDEMO_FUZZ_MMAPS", 2000);
+	unsigned long n = tier_count("MAPDEMO_FUZZ_MMAPS", 1000);
 	struct mapdemo_stats before, after;
 	struct mapdemo_device dev;
 	struct mapdemo_info info;
