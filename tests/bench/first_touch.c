@@ -112,8 +112,8 @@ static int ft_sample(struct variant *v, double *out)
 static const char *ft_name(const struct variant *v)
 {
 	if (v->op == FT_WRITE_MT)
-		return reason("%s %s write, %d threads", backing_name(v->bk),
-			      v->shared ? "shared" : "private", nthreads());
+		return reason("%s %s write, every CPU", backing_name(v->bk),
+			      v->shared ? "shared" : "private");
 	return reason("%s %s %s", backing_name(v->bk),
 		      v->shared ? "shared" : "private",
 		      v->op == FT_WRITE ? "write" : "read");
@@ -141,7 +141,8 @@ void bench_first_touch(void)
 			continue;
 		summarize(vs[i].aux[0], cfg.reps, &s);
 		snprintf(vs[i].note, sizeof(vs[i].note),
-			 "voluntary context switches: %.0f", s.med);
+			 "%d threads; voluntary context switches: %.0f",
+			 nthreads(), s.med);
 	}
 	variants_figures(vs, n, cfg.reps, "first_touch", "ns per 4 KiB page",
 			 0, ft_name);
