@@ -148,6 +148,14 @@ struct variant {
 typedef int (*sample_fn)(struct variant *v, double *out);
 
 void variants_run(struct variant *vs, int n, int reps, sample_fn fn);
+/*
+ * Fill @vs (room for 2 * BK_NR) with every backing, private and shared,
+ * of length @len, leaving out what cannot be mapped (dma is shared only);
+ * returns how many.
+ */
+int variants_every_mapping(struct variant *vs, size_t len);
+/* "zero private", "dma-pfn shared", ...: the name of such a variant. */
+const char *variant_mapping_name(const struct variant *v);
 /* The variant with these keys, its samples or NULL when it has none. */
 const double *variant_find(const struct variant *vs, int n, enum backing bk,
 			   int shared, int op);

@@ -38,25 +38,13 @@ static int call_sample(struct variant *v, double *out)
 	return ret;
 }
 
-static const char *call_name(const struct variant *v)
-{
-	return reason("%s %s", backing_name(v->bk),
-		      v->shared ? "shared" : "private");
-}
-
 void bench_callrate(void)
 {
 	struct variant vs[2 * BK_NR] = {};
-	int n = 0, bk, shared;
+	int n = variants_every_mapping(vs, CALL_LEN);
 
-	for (bk = 0; bk < BK_NR; bk++)
-		for (shared = 0; shared < 2; shared++) {
-			if (!shared && (bk == BK_DMA_PFN || bk == BK_DMA_PAGE))
-				continue;
-			vs[n++] = (struct variant){ .bk = bk, .shared = shared,
-						    .len = CALL_LEN };
-		}
 	variants_run(vs, n, cfg.reps, call_sample);
 	variants_figures(vs, n, cfg.reps, "callrate",
-			 "mmap+munmap pairs per second, 64 KiB", 1, call_name);
+			 "mmap+munmap pairs per second, 64 KiB", 1,
+			 variant_mapping_name);
 }

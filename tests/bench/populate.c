@@ -22,27 +22,13 @@ static int pop_sample(struct variant *v, double *out)
 	return 0;
 }
 
-static const char *pop_name(const struct variant *v)
-{
-	return reason("%s %s", backing_name(v->bk),
-		      v->shared ? "shared" : "private");
-}
-
 void bench_populate(void)
 {
 	struct variant vs[2 * BK_NR] = {};
-	int n = 0, bk, shared;
+	int n = variants_every_mapping(vs, cfg.populate_len);
 
-	for (bk = 0; bk < BK_NR; bk++)
-		for (shared = 0; shared < 2; shared++) {
-			/* dma mode refuses MAP_PRIVATE: nothing to time */
-			if (!shared && (bk == BK_DMA_PFN || bk == BK_DMA_PAGE))
-				continue;
-			vs[n++] = (struct variant){ .bk = bk, .shared = shared,
-						    .len = cfg.populate_len };
-		}
 	variants_run(vs, n, cfg.reps, pop_sample);
 	variants_figures(vs, n, cfg.reps, "populate",
 			 reason("ms for mmap(MAP_POPULATE) of %zu MiB",
-				cfg.populate_len / MiB), 0, pop_name);
+				cfg.populate_len / MiB), 0, variant_mapping_name);
 }

@@ -63,3 +63,24 @@ void variants_figures(const struct variant *vs, int n, int reps,
 		snprintf(f->note, sizeof(f->note), "%s", v->note);
 	}
 }
+
+int variants_every_mapping(struct variant *vs, size_t len)
+{
+	int n = 0, bk, shared;
+
+	for (bk = 0; bk < BK_NR; bk++)
+		for (shared = 0; shared < 2; shared++) {
+			/* dma mode refuses MAP_PRIVATE: nothing to time */
+			if (!shared && (bk == BK_DMA_PFN || bk == BK_DMA_PAGE))
+				continue;
+			vs[n++] = (struct variant){ .bk = bk, .shared = shared,
+						    .len = len };
+		}
+	return n;
+}
+
+const char *variant_mapping_name(const struct variant *v)
+{
+	return reason("%s %s", backing_name(v->bk),
+		      v->shared ? "shared" : "private");
+}

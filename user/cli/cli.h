@@ -40,6 +40,12 @@ int bad_option(const char *cmd, int c, char **argv);
 /* Parse a size option; on error print "CMD: OPT 'ARG': ..." and return 2. */
 int size_arg(const char *cmd, const char *opt, const char *arg, uint64_t *out);
 
+/* --offset: a size that fits off_t. */
+int offset_arg(const char *cmd, const char *arg, uint64_t *out);
+
+/* --mode: zero, sparse or dma. */
+int mode_arg(const char *cmd, const char *arg, int *mode);
+
 /* Parse --prot or --flags; on error name the word that was not understood. */
 int prot_arg(const char *cmd, const char *arg, int *prot);
 int flags_arg(const char *cmd, const char *arg, int *flags);

@@ -52,14 +52,10 @@ static int parse_opts(int argc, char **argv, struct dump_opts *o)
 		ret = EXIT_DONE;
 		switch (c) {
 		case 'm':
-			o->mode = mapdemo_parse_mode(optarg);
-			if (o->mode < 0)
-				return fail(EXIT_USAGE, "dump: --mode '%s': not zero, sparse or dma", optarg);
+			ret = mode_arg("dump", optarg, &o->mode);
 			break;
 		case 'o':
-			ret = size_arg("dump", "--offset", optarg, &o->offset);
-			if (!ret && o->offset > INT64_MAX)
-				return fail(EXIT_USAGE, "dump: --offset '%s': too large", optarg);
+			ret = offset_arg("dump", optarg, &o->offset);
 			break;
 		case 'l':
 			ret = size_arg("dump", "--length", optarg, &o->length);

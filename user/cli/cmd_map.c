@@ -73,9 +73,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 		ret = EXIT_DONE;
 		switch (c) {
 		case 'm':
-			o->mode = mapdemo_parse_mode(optarg);
-			if (o->mode < 0)
-				return fail(EXIT_USAGE, "map: --mode '%s': not zero, sparse or dma", optarg);
+			ret = mode_arg("map", optarg, &o->mode);
 			break;
 		case 'l':
 			ret = size_arg("map", "--length", optarg, &o->length);
@@ -83,9 +81,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 				return fail(EXIT_USAGE, "map: --length '%s': must be at least 1", optarg);
 			break;
 		case 'o':
-			ret = size_arg("map", "--offset", optarg, &o->offset);
-			if (!ret && o->offset > INT64_MAX)
-				return fail(EXIT_USAGE, "map: --offset '%s': too large", optarg);
+			ret = offset_arg("map", optarg, &o->offset);
 			break;
 		case 'p':
 			ret = prot_arg("map", optarg, &o->prot);

@@ -56,6 +56,23 @@ int size_arg(const char *cmd, const char *opt, const char *arg, uint64_t *out)
 	return EXIT_DONE;
 }
 
+int offset_arg(const char *cmd, const char *arg, uint64_t *out)
+{
+	int ret = size_arg(cmd, "--offset", arg, out);
+
+	if (!ret && *out > INT64_MAX)
+		return fail(EXIT_USAGE, "%s: --offset '%s': too large", cmd, arg);
+	return ret;
+}
+
+int mode_arg(const char *cmd, const char *arg, int *mode)
+{
+	*mode = mapdemo_parse_mode(arg);
+	if (*mode < 0)
+		return fail(EXIT_USAGE, "%s: --mode '%s': not zero, sparse or dma", cmd, arg);
+	return EXIT_DONE;
+}
+
 /* The one-line error for a name list, naming the word that was not understood. */
 static int bad_word(const char *cmd, const char *opt, const char *arg,
 		    const char *word, const char *what)
