@@ -115,7 +115,7 @@ check: deps lint build host-check example
 	@qemu/check
 
 check-debug: KERNEL_FLAVOUR = debug
-check-debug: deps lint build debug-tests
+check-debug: deps lint build example debug-tests
 	@qemu/check-debug
 
 check-matrix: deps
