@@ -10,11 +10,15 @@
  * others have a refcount of zero.  Such pages can be mapped by PFN only
  * (dma_mmap_coherent() uses remap_pfn_range()); inserting them as struct
  * pages, or letting get_user_pages() take references on them, would free
- * them under us.  What CMA would do is alloc_contig_range(): any number
- * of pages, each with a reference of its own.  We call it directly on a
- * free range we search for, and give the range to the device with
- * dma_map_page().  On x86 that mapping is cache coherent; on platforms
- * that are not, MAPDEMO_IOC_SYNC does the maintenance.
+ * them under us.  And even a CMA buffer must come back to
+ * dma_free_coherent() with no reference but ours (free_contig_range()
+ * WARNs otherwise), while page style lets references outlive the module
+ * (a pipe filled by vmsplice()).  So we do what CMA does underneath:
+ * alloc_contig_range() on a free range we search for, any number of
+ * pages, each with a reference of its own that we drop at unload; and we
+ * give the range to the device with dma_map_page().  On x86 that mapping
+ * is cache coherent; on platforms that are not, MAPDEMO_IOC_SYNC does the
+ * maintenance.  driver/DMA.md tells the whole decision.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
