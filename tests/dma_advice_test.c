@@ -96,14 +96,17 @@ static void advice_gives(int advice, int pfn_errno, int page_errno)
 
 Test(dma_advice, accepted_and_refused_advice)
 {
+	/* madvise() knows the huge page advice only on a kernel with THP */
+	int thp_advice = kernel_maps_pmds() ? 0 : EINVAL;
+
 	advice_gives(MADV_NORMAL, 0, 0);
 	advice_gives(MADV_RANDOM, 0, 0);
 	advice_gives(MADV_SEQUENTIAL, 0, 0);
 	advice_gives(MADV_WILLNEED, 0, 0);
 	advice_gives(MADV_DONTDUMP, 0, 0);
 	advice_gives(MADV_DONTFORK, 0, 0);
-	advice_gives(MADV_HUGEPAGE, 0, 0);
-	advice_gives(MADV_NOHUGEPAGE, 0, 0);
+	advice_gives(MADV_HUGEPAGE, thp_advice, thp_advice);
+	advice_gives(MADV_NOHUGEPAGE, thp_advice, thp_advice);
 	/* VM_SPECIAL: never made dumpable again */
 	advice_gives(MADV_DODUMP, EINVAL, EINVAL);
 	/* anonymous memory only */

@@ -4,8 +4,9 @@
  * mapping.  Everything that needs get_user_pages() fails with EFAULT on
  * pfn style, as on device memory, and works on page style; ptrace-style
  * access through /proc/PID/mem works on both (->access for pfn style).
- * pfn style is tried both before and after its 2 MiB PMDs are in place,
- * since the lockless get_user_pages_fast() walks PMDs by itself.
+ * pfn style is tried both before and after its 2 MiB PMDs (4 KiB page
+ * table entries on a kernel without THP) are in place, since the
+ * lockless get_user_pages_fast() walks page tables by itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,8 @@ static void *pattern_buffer(unsigned int seed)
 
 /*
  * The whole buffer mapped read-write in @style and zeroed; with @touch,
- * every page is touched first (in pfn style that installs the PMDs).
+ * every page is touched first (in pfn style that installs the PMDs, or
+ * the page table entries on a kernel without THP).
  */
 static char *map_buffer(struct mapdemo_device *dev, int style, bool touch)
 {
@@ -78,7 +80,7 @@ struct variant {
 
 static const struct variant variants[] = {
 	{ MAPDEMO_DMA_PFN, false, "pfn, untouched" },
-	{ MAPDEMO_DMA_PFN, true, "pfn, PMDs in place" },
+	{ MAPDEMO_DMA_PFN, true, "pfn, touched" },
 	{ MAPDEMO_DMA_PAGE, false, "page, untouched" },
 	{ MAPDEMO_DMA_PAGE, true, "page, touched" },
 };

@@ -40,7 +40,7 @@ static int round_trip(int who, int iter, size_t size, size_t slice)
 	if (mapdemo_device_open(&dev, NULL, O_RDWR, MAPDEMO_MODE_DMA) ||
 	    set_dma_style(&dev, (who + iter) % 2))
 		return 10;
-	/* the whole buffer (PMDs in pfn style) or the slice alone */
+	/* the whole buffer (PMDs in pfn style, given THP) or the slice alone */
 	base = iter % 2 ? off : 0;
 	len = iter % 2 ? slice : size;
 	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, (off_t)base);
@@ -129,7 +129,11 @@ struct thread_arg {
 	int result;
 };
 
-/* Threads of one process race for the same PMDs, then check slices. */
+/*
+ * Threads of one process race to fault the same addresses (PMDs in pfn
+ * style where the kernel maps them, page table entries otherwise), then
+ * check their slices.
+ */
 static void *thread_main(void *v)
 {
 	struct thread_arg *a = v;
@@ -195,7 +199,7 @@ static int threads_child(void *arg)
 	return 0;
 }
 
-Test(dma_stress, threads_race_for_the_same_pmds)
+Test(dma_stress, threads_race_to_fault_the_same_mapping)
 {
 	struct mapdemo_stats before = device_stats(), after;
 	int rounds = 6;

@@ -7,6 +7,15 @@
 
 #define HUGE_SZ		(2UL << 20)
 
+/*
+ * Can this kernel map dma mode's buffer by 2 MiB PMDs?  The driver needs
+ * CONFIG_TRANSPARENT_HUGEPAGE for that and maps 4 KiB pages without it
+ * (PREEMPT_RT: rt-amd64); the same option decides whether madvise()
+ * knows MADV_HUGEPAGE and MADV_NOHUGEPAGE.  Whether the module's
+ * dma_huge parameter allows PMDs is a separate question.
+ */
+bool kernel_maps_pmds(void);
+
 /* Open the device in dma mode with @style (enum mapdemo_dma_style). */
 struct mapdemo_device open_dma(int oflags, int style);
 
