@@ -98,6 +98,8 @@ Test(dma_advice, accepted_and_refused_advice)
 {
 	/* madvise() knows the huge page advice only on a kernel with THP */
 	int thp_advice = kernel_maps_pmds() ? 0 : EINVAL;
+	/* and MADV_MERGEABLE only with KSM (the debug kernel has none) */
+	int ksm_advice = access("/sys/kernel/mm/ksm", F_OK) ? EINVAL : 0;
 
 	advice_gives(MADV_NORMAL, 0, 0);
 	advice_gives(MADV_RANDOM, 0, 0);
@@ -111,7 +113,7 @@ Test(dma_advice, accepted_and_refused_advice)
 	advice_gives(MADV_DODUMP, EINVAL, EINVAL);
 	/* anonymous memory only */
 	advice_gives(MADV_FREE, EINVAL, EINVAL);
-	advice_gives(MADV_MERGEABLE, 0, 0);
+	advice_gives(MADV_MERGEABLE, ksm_advice, ksm_advice);
 	/* VM_PFNMAP has no pages to age or drop */
 	advice_gives(MADV_COLD, EINVAL, 0);
 	advice_gives(MADV_PAGEOUT, EINVAL, 0);
