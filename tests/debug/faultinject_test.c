@@ -23,82 +23,9 @@
 
 #include "helpers.h"
 #include "reliab.h"
+#include "faultinject.h"
 
-#define FAILSLAB "/sys/kernel/debug/failslab"
-#define FAIL_PAGE_ALLOC "/sys/kernel/debug/fail_page_alloc"
 #define NPAGES 8
-
-static void put(const char *dir, const char *file, const char *val)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_geq(fputs(val, f), 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fclose(f), 0, "%s <- %s: %s", path, val, strerror(errno));
-}
-
-static long get(const char *dir, const char *file)
-{
-	char path[256];
-	long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fscanf(f, "%ld", &v), 1, "%s", path);
-	fclose(f);
-	return v;
-}
-
-/*
- * Opened once: turning the filter on and off must allocate nothing, or
- * the switch itself would take the one failure.
- */
-static int fail_fd = -1;
-
-static void make_me_fail(bool on)
-{
-	if (fail_fd < 0) {
-		fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
-		cr_assert_geq(fail_fd, 0, "make-it-fail: %s", strerror(errno));
-	}
-	cr_assert_eq(pwrite(fail_fd, on ? "1" : "0", 1, 0), 1,
-		     "make-it-fail: %s", strerror(errno));
-}
-
-/* Fail the first allocation of a make-it-fail task past @space bytes. */
-static void arm(const char *dir, unsigned long space, int times)
-{
-	char buf[32];
-
-	put(dir, "task-filter", "Y");
-	put(dir, "verbose", "0");	/* a stack per failure would read as a report */
-	put(dir, "ignore-gfp-wait", "N");
-	if (!strcmp(dir, FAIL_PAGE_ALLOC)) {
-		put(dir, "ignore-gfp-highmem", "N");
-		put(dir, "min-order", "0");
-	}
-	put(dir, "interval", "1");
-	snprintf(buf, sizeof(buf), "%lu", space);
-	put(dir, "space", buf);
-	snprintf(buf, sizeof(buf), "%d", times);
-	put(dir, "times", buf);
-	put(dir, "probability", "100");
-}
-
-static void disarm(void)
-{
-	if (fail_fd >= 0)
-		make_me_fail(false);
-	put(FAILSLAB, "probability", "0");
-	put(FAILSLAB, "times", "0");
-	put(FAIL_PAGE_ALLOC, "probability", "0");
-	put(FAIL_PAGE_ALLOC, "times", "0");
-}
 
 TestSuite(faultinject, .fini = disarm);
 
