@@ -115,15 +115,32 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 
 	if (vma->vm_flags & VM_PFNMAP) {
 		/*
-		 * Only into an empty PMD: a page table there means another
-		 * part of it is mapped by PTEs already.  Not a write insert,
-		 * so that losing a race against a page table is harmless
-		 * (insert_pfn_pmd() then leaves the PMD alone and the access
-		 * faults again); the PMD is writable anyway in a writable
-		 * shared VMA, whose vm_page_prot allows writes.
+		 * The core found the PMD empty, but another thread of this mm
+		 * may have filled it since, with a page table or a PMD of
+		 * ours.  Read it once and decide on what was read:
+		 *  - empty: map the whole PMD if it fits.  Not a write insert,
+		 *    so that losing a race against a page table is harmless
+		 *    (insert_pfn_pmd() then leaves the PMD alone and the
+		 *    access faults again); the PMD is writable anyway in a
+		 *    writable shared VMA, whose vm_page_prot allows writes.
+		 *  - a huge PMD: another fault mapped these 2 MiB first; the
+		 *    access is retried into it.  vmf_insert_pfn() must not
+		 *    run here: 6.1's get_locked_pte() takes a huge PMD for a
+		 *    page table and locks a pointer read from our buffer's
+		 *    struct page (threads racing over one mapping, under
+		 *    KASAN: a NULL dereference in the fault).
+		 *  - a page table: map the one page.  A page table never
+		 *    turns into a huge PMD under the mmap lock we hold, and
+		 *    an empty PMD where none fits stays one that none fits
+		 *    (pmd_fits() reads only what that lock keeps still), so
+		 *    the page table vmf_insert_pfn() finds or makes stays.
 		 */
-		if (pmd_none(*vmf->pmd) && pmd_fits(vmf, &pgoff))
+		pmd_t pmd = READ_ONCE(*vmf->pmd);
+
+		if (pmd_none(pmd) && pmd_fits(vmf, &pgoff))
 			return insert_pmd(vmf, pgoff, false);
+		if (pmd_trans_huge(pmd) || pmd_devmap(pmd))
+			return VM_FAULT_NOPAGE;
 		return vmf_insert_pfn(vma, vmf->address,
 				      mapdemo_dma_buffer.pfn + vmf->pgoff);
 	}

@@ -124,7 +124,10 @@ boot_guest() {
 	[ "$accel" = kvm ] && cpu=host
 	echo "mapdemo: booting $KREL under $accel" >&2
 	workdir=$(mktemp -d "$build/boot.XXXXXX")
-	local append="console=ttyS0 loglevel=7 panic=-1 ${KERNEL_CMDLINE:-}"
+	# oops=panic: an Oops ends the run at once (panic=-1 reboots, which
+	# -no-reboot turns into qemu's exit) instead of leaving the test that
+	# hit it, or its threads, stuck until the time limit
+	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 ${KERNEL_CMDLINE:-}"
 	if [ "$mode" = interactive ]; then
 		$(qemu_base) -accel "$accel" -cpu "$cpu" -kernel "$VMLINUZ" \
 			-initrd "$initrd" -append "$append" \
@@ -147,7 +150,8 @@ boot_guest() {
 	fi
 	rc=$(sed -n 's/^@@mapdemo-exit \([0-9]*\)$/\1/p' "$workdir/out.log" | tail -n1)
 	if [ -z "$rc" ]; then
-		echo "mapdemo: guest gave no verdict (kernel log: $workdir/kernel.log)" >&2
+		stage=$(grep -ao '^@@mapdemo-stage .*' "$workdir/out.log" | tail -n1 | cut -d' ' -f2-)
+		echo "mapdemo: guest stopped in stage '${stage:-kernel boot}' and gave no verdict (kernel log: $workdir/kernel.log)" >&2
 		tail -n 20 "$workdir/kernel.log" >&2
 		return 125
 	fi
