@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,7 +79,8 @@ Test(stress, racing_first_touch_faults, .timeout = 900)
 	do {
 		rc.base = map_dev(&dev, rc.npages * page_size,
 				  PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-		cr_assert_neq(rc.base, MAP_FAILED, "mmap: %s", strerror(errno));
+		cr_assert_neq(rc.base, MAP_FAILED, "mmap: %s (personality %#x)",
+			      strerror(errno), personality(0xffffffff));
 		pthread_barrier_init(&rc.go, NULL, NTHREADS);
 		for (t = 0; t < NTHREADS; t++)
 			cr_assert_eq(pthread_create(&th[t], NULL, race_thread, &rc), 0);
@@ -305,6 +307,9 @@ Test(stress, processes_of_threads_on_every_mode, .timeout = 900)
 
 /* ---- unloading while others open ---- */
 
+/* opener()'s status when mmap() fails: this plus the errno */
+#define OPENER_MMAP_FAILED	100
+
 static int opener(double end)
 {
 	unsigned long n = 0;
@@ -321,7 +326,7 @@ static int opener(double end)
 		}
 		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
-			return 2;
+			return OPENER_MMAP_FAILED + errno;	/* which errno */
 		close(fd);
 		/* the mapping alone holds the module */
 		((volatile char *)p)[0] = 1;
@@ -380,7 +385,9 @@ Test(stress, unload_and_load_while_others_open, .timeout = 900)
 	for (i = 0; i < 3; i++) {
 		cr_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
 		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			  "opener %d: status %#x", i, status);
+			  "opener %d: status %#x (%d and up: mmap failed, errno %d)",
+			  i, status, OPENER_MMAP_FAILED,
+			  WEXITSTATUS(status) - OPENER_MMAP_FAILED);
 	}
 	raced_unloads = unloads;
 	raced_busy = busy - 1;
