@@ -20,16 +20,29 @@
 #define FAILSLAB "/sys/kernel/debug/failslab"
 #define FAIL_PAGE_ALLOC "/sys/kernel/debug/fail_page_alloc"
 
+/*
+ * Write @val to @path in one write(): tracefs and debugfs files take a
+ * command a write; @oflags adds O_TRUNC or O_APPEND.
+ */
+static inline void write_file(const char *path, const char *val, int oflags)
+{
+	int fd = open(path, O_WRONLY | oflags);
+	ssize_t n;
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	n = write(fd, val, strlen(val));
+	cr_assert_eq(n, (ssize_t)strlen(val), "%s <- %s: %s", path, val,
+		     strerror(errno));
+	cr_assert_eq(close(fd), 0);
+}
+
+/* Set the injector attribute @file of @dir to @val. */
 static inline void put(const char *dir, const char *file, const char *val)
 {
 	char path[256];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_geq(fputs(val, f), 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fclose(f), 0, "%s <- %s: %s", path, val, strerror(errno));
+	write_file(path, val, O_TRUNC);
 }
 
 static inline long get(const char *dir, const char *file)

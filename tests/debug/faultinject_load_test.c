@@ -111,18 +111,6 @@ struct run {
 
 static int ko_fd = -1;
 
-static void write_file(const char *path, const char *val, int oflags)
-{
-	int fd = open(path, O_WRONLY | oflags);
-	ssize_t n;
-
-	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
-	n = write(fd, val, strlen(val));
-	cr_assert_eq(n, (ssize_t)strlen(val), "%s <- %s: %s", path, val,
-		     strerror(errno));
-	cr_assert_eq(close(fd), 0);
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
