@@ -158,9 +158,9 @@ static long ioctl_set_style(struct mapdemo_file *mf, u32 __user *arg)
 	if (style >= MAPDEMO_DMA_STYLE_NR)
 		return -EINVAL;
 
-	/* mf->lock: the style, like the mode, is fixed by the first mmap */
+	/* mf->lock: the style, like the mode, is fixed by the first mmap call */
 	mutex_lock(&mf->lock);
-	if (mf->mapped)
+	if (mf->mode_fixed)
 		ret = -EBUSY;
 	else
 		WRITE_ONCE(mf->dma_style, style);

@@ -55,8 +55,13 @@ static bool mode_supported(u32 m)
 }
 
 /*
- * Before the first mmap() only (the core pairs its writable-mapping
- * counts on f_mapping): sparse mode maps the page cache of its buffer.
+ * Sparse mode maps the page cache of its buffer, so f_mapping follows the
+ * mode.  Before the first mmap() call only: the core counts a shared
+ * writable mapping on file->f_mapping before it calls ->mmap and again on
+ * the VMA's file when it links the VMA, and pairs each with a decrement
+ * on the same address_space.  A switch between the two counts left one
+ * mapping's count short, and every later shared writable mmap() of it
+ * failed EPERM (mapping_map_writable() refuses a negative count).
  */
 static void set_file_mode(struct file *file, u32 m)
 {
@@ -110,9 +115,8 @@ static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 
 	mutex_lock(&mf->lock);
+	mf->mode_fixed = true;	/* already, by ->get_unmapped_area */
 	ret = mapdemo_modes[mf->mode]->mmap(mf, vma);
-	if (!ret)
-		mf->mapped = true;
 	mutex_unlock(&mf->lock);
 
 	if (!ret) {
@@ -127,6 +131,23 @@ static const struct mapdemo_mode_ops *mode_ops(struct file *file)
 	struct mapdemo_file *mf = file->private_data;
 
 	return mapdemo_modes[READ_ONCE(mf->mode)];
+}
+
+/*
+ * The first thing the core asks of a file it is about to map, before it
+ * counts the mapping on f_mapping: so the mode is fixed here, by the
+ * first mmap() call, whether that call then succeeds or not.
+ */
+static const struct mapdemo_mode_ops *fix_mode(struct file *file)
+{
+	struct mapdemo_file *mf = file->private_data;
+	const struct mapdemo_mode_ops *ops;
+
+	mutex_lock(&mf->lock);
+	mf->mode_fixed = true;
+	ops = mapdemo_modes[mf->mode];
+	mutex_unlock(&mf->lock);
+	return ops;
 }
 
 static ssize_t mapdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
@@ -157,7 +178,7 @@ static unsigned long mapdemo_get_unmapped_area(struct file *file,
 					       unsigned long pgoff,
 					       unsigned long flags)
 {
-	const struct mapdemo_mode_ops *ops = mode_ops(file);
+	const struct mapdemo_mode_ops *ops = fix_mode(file);
 
 	if (ops->get_unmapped_area)
 		return ops->get_unmapped_area(file, addr, len, pgoff, flags);
@@ -178,7 +199,7 @@ static long ioctl_set_mode(struct file *file, u32 __user *arg)
 		return -EOPNOTSUPP;
 
 	mutex_lock(&mf->lock);
-	if (mf->mapped)
+	if (mf->mode_fixed)
 		ret = -EBUSY;
 	else
 		set_file_mode(file, m);

@@ -38,12 +38,14 @@ struct mapdemo_counters {
 struct mapdemo_file {
 	/*
 	 * @lock serialises the mode against mmap(): the mode may change only
-	 * while @mapped is false, and mmap() sets @mapped under it.
+	 * while @mode_fixed is false.  The first mmap() call sets it under
+	 * @lock, in ->get_unmapped_area, which the core calls before it
+	 * counts the mapping on file->f_mapping; mmap() sets it again.
 	 */
 	struct mutex lock;
 	u32 mode;
 	u32 dma_style;		/* enum mapdemo_dma_style; fixed like @mode */
-	bool mapped;
+	bool mode_fixed;
 	struct mapdemo_counters __percpu *stats;
 };
 

@@ -37,6 +37,29 @@ Test(device, mode_is_fixed_by_first_mmap)
 	mapdemo_device_close(&dev);
 }
 
+/*
+ * The mode is fixed as the kernel starts laying out a mapping, before the
+ * driver can refuse it: a mode switch in between would unbalance the
+ * kernel's count of the file's writable mappings (stress_test races it).
+ */
+Test(device, mode_is_fixed_by_an_mmap_that_failed)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+
+	/* refused by the kernel before it reaches the device: still free */
+	cr_assert_eq(map_dev(&dev, 0, PROT_READ, MAP_SHARED, 0), MAP_FAILED);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_ZERO), 0);
+
+	/* refused by the driver (no allow_exec): fixed */
+	cr_assert_eq(map_dev(&dev, page_size, PROT_READ | PROT_EXEC, MAP_SHARED, 0),
+		     MAP_FAILED);
+	cr_assert_eq(errno, EPERM);
+	cr_assert_eq(mapdemo_set_mode(&dev, MAPDEMO_MODE_SPARSE), -EBUSY);
+	cr_assert_eq(mapdemo_get_mode(&dev), MAPDEMO_MODE_ZERO);
+	mapdemo_device_close(&dev);
+}
+
 Test(device, bad_ioctls)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DEFAULT);

@@ -101,6 +101,100 @@ Test(stress, racing_first_touch_faults, .timeout = 900)
 	     maps, rc.npages, NTHREADS);
 }
 
+/* ---- switching a file's mode while it is being mapped ---- */
+
+struct switcher {
+	pthread_barrier_t go;
+	int fd;
+	__u32 mode;
+	int ret, err;
+};
+
+static void *switch_thread(void *arg)
+{
+	struct switcher *sw = arg;
+
+	pthread_barrier_wait(&sw->go);
+	sw->ret = ioctl(sw->fd, MAPDEMO_IOC_SET_MODE, &sw->mode);
+	sw->err = errno;
+	return NULL;
+}
+
+/* A shared writable mmap of a fresh file in @mode; its errno, or 0. */
+static int fresh_shared_mmap(int mode)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, mode);
+	void *p = map_dev(&dev, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	int err = p == MAP_FAILED ? errno : 0;
+
+	if (p != MAP_FAILED)
+		munmap(p, page_size);
+	mapdemo_device_close(&dev);
+	return err;
+}
+
+/*
+ * The core counts a file's shared writable mappings on file->f_mapping
+ * before it calls the driver's mmap and again when it links the VMA, and
+ * sparse mode points f_mapping at its buffer's page cache.  A mode switch
+ * landing between the two unbalanced those counts (each round that lost
+ * the race left one mapping's count one short) and from then on every
+ * shared writable mmap of the device, or of the sparse buffer, failed
+ * EPERM until the module was reloaded.  The driver fixes the mode as the
+ * core starts laying out the mapping; this races the two.
+ */
+Test(stress, mode_switch_racing_the_first_mmap, .timeout = 900)
+{
+	static const char *const name[] = {
+		[MAPDEMO_MODE_ZERO] = "zero", [MAPDEMO_MODE_SPARSE] = "sparse",
+	};
+	double end = now() + stress_seconds();
+	unsigned long rounds = 0, switched = 0, busy = 0;
+	struct switcher sw;
+	pthread_t th;
+	int from, to, err;
+
+	do {
+		struct mapdemo_device dev;
+		void *p;
+
+		from = rounds % 2 ? MAPDEMO_MODE_SPARSE : MAPDEMO_MODE_ZERO;
+		to = rounds % 2 ? MAPDEMO_MODE_ZERO : MAPDEMO_MODE_SPARSE;
+		dev = open_dev(O_RDWR, from);
+		sw.fd = dev.fd;
+		sw.mode = (__u32)to;
+		pthread_barrier_init(&sw.go, NULL, 2);
+		cr_assert_eq(pthread_create(&th, NULL, switch_thread, &sw), 0);
+		pthread_barrier_wait(&sw.go);
+		p = map_dev(&dev, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+		err = errno;
+		pthread_join(th, NULL);
+		pthread_barrier_destroy(&sw.go);
+		cr_assert_neq(p, MAP_FAILED, "round %lu: mmap: %s", rounds,
+			      strerror(err));
+		cr_assert(sw.ret == 0 || sw.err == EBUSY,
+			  "round %lu: SET_MODE: %s", rounds, strerror(sw.err));
+		if (sw.ret)
+			busy++;
+		else
+			switched++;
+		/* the mapping is in the mode the file now reports */
+		cr_assert_eq(mapdemo_get_mode(&dev), sw.ret ? from : to);
+		cr_assert_eq(munmap(p, page_size), 0);
+		mapdemo_device_close(&dev);
+
+		err = fresh_shared_mmap(MAPDEMO_MODE_ZERO);
+		cr_assert_eq(err, 0, "round %lu (%s to %s): a zero-mode file can no longer be mapped shared: %s",
+			     rounds, name[from], name[to], strerror(err));
+		err = fresh_shared_mmap(MAPDEMO_MODE_SPARSE);
+		cr_assert_eq(err, 0, "round %lu (%s to %s): the sparse buffer can no longer be mapped shared: %s",
+			     rounds, name[from], name[to], strerror(err));
+		rounds++;
+	} while (now() < end);
+	note("stress::mode_switch_racing_the_first_mmap: %lu rounds, switched before the mmap %lu, EBUSY %lu",
+	     rounds, switched, busy);
+}
+
 /* ---- a process of threads doing everything ---- */
 
 struct worker {

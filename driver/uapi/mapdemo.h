@@ -13,7 +13,10 @@
 
 #define MAPDEMO_DEVICE_NAME	"mapdemo"
 
-/* Per-file mapping mode, chosen before the first mmap(). */
+/*
+ * Per-file mapping mode, chosen before the first mmap() call that reaches
+ * the device (one that fails there fixes it too).
+ */
 enum mapdemo_mode {
 	MAPDEMO_MODE_ZERO	= 0,	/* fresh zero-filled pages, like /dev/zero */
 	MAPDEMO_MODE_SPARSE	= 1,	/* one device-wide sparse buffer */

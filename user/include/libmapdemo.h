@@ -90,8 +90,8 @@ int mapdemo_device_close(struct mapdemo_device *dev);
 
 /*
  * Set or get the file's mode.  set: 0, -EINVAL for an unknown mode,
- * -EOPNOTSUPP for one the module does not offer, -EBUSY once the file
- * has been mapped.  get: the enum mapdemo_mode (>= 0) or a negative errno.
+ * -EOPNOTSUPP for one the module does not offer, -EBUSY once mmap() has
+ * reached the file, even a call that then failed.  get: the enum mapdemo_mode (>= 0) or a negative errno.
  * Both: -EINVAL for NULL, -EBADF for a closed device.
  */
 int mapdemo_set_mode(struct mapdemo_device *dev, int mode);
@@ -144,7 +144,7 @@ int mapdemo_sync(struct mapdemo_device *dev, uint64_t offset, uint64_t length,
  * DMA mode: how this file's mappings insert the buffer, an enum
  * mapdemo_dma_style (MAPDEMO_DMA_PFN or MAPDEMO_DMA_PAGE); set before
  * the file's first mmap.  Returns 0, -EINVAL for an unknown style,
- * -EBUSY once the file has been mapped, -ENOTTY, -EBADF.
+ * -EBUSY once mmap() has reached the file, -ENOTTY, -EBADF.
  */
 int mapdemo_set_dma_style(struct mapdemo_device *dev, int style);
 
