@@ -115,7 +115,6 @@ static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 
 	mutex_lock(&mf->lock);
-	mf->mode_fixed = true;	/* already, by ->get_unmapped_area */
 	ret = mapdemo_modes[mf->mode]->mmap(mf, vma);
 	mutex_unlock(&mf->lock);
 

@@ -40,7 +40,7 @@ struct mapdemo_file {
 	 * @lock serialises the mode against mmap(): the mode may change only
 	 * while @mode_fixed is false.  The first mmap() call sets it under
 	 * @lock, in ->get_unmapped_area, which the core calls before it
-	 * counts the mapping on file->f_mapping; mmap() sets it again.
+	 * counts the mapping on file->f_mapping and before ->mmap.
 	 */
 	struct mutex lock;
 	u32 mode;
