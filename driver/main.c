@@ -326,9 +326,12 @@ static int __init mapdemo_init(void)
 	ret = mapdemo_pages_init();
 	if (ret)
 		goto err_stats;
-	ret = mapdemo_zero_init();
+	ret = mapdemo_fs_init();
 	if (ret)
 		goto err_pages;
+	ret = mapdemo_zero_init();
+	if (ret)
+		goto err_fs;
 	ret = mapdemo_sparse_init();
 	if (ret)
 		goto err_zero;
@@ -348,6 +351,8 @@ err_sparse:
 	mapdemo_sparse_exit();
 err_zero:
 	mapdemo_zero_exit();
+err_fs:
+	mapdemo_fs_exit();
 err_pages:
 	mapdemo_pages_exit();
 err_stats:
@@ -361,6 +366,7 @@ static void __exit mapdemo_exit(void)
 	mapdemo_dma_exit();
 	mapdemo_sparse_exit();
 	mapdemo_zero_exit();
+	mapdemo_fs_exit();
 	mapdemo_pages_exit();
 	mapdemo_stats_exit();
 }
