@@ -101,21 +101,20 @@ static int mapdemo_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
+int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
-	struct mapdemo_file *mf = file->private_data;
 	int ret;
 
 	/* Executable device memory is an attack vector: refuse it. */
 	if (!allow_exec) {
-		if (vma->vm_flags & VM_EXEC)
+		if (req->flags & VM_EXEC)
 			return -EPERM;
 		/* and make a later mprotect(PROT_EXEC) fail with EACCES */
-		vm_flags_clear(vma, VM_MAYEXEC);
+		req->flags &= ~VM_MAYEXEC;
 	}
 
 	mutex_lock(&mf->lock);
-	ret = mapdemo_modes[mf->mode]->mmap(mf, vma);
+	ret = mapdemo_modes[mf->mode]->mmap(mf, req);
 	mutex_unlock(&mf->lock);
 
 	if (!ret) {
@@ -273,7 +272,7 @@ static const struct file_operations mapdemo_fops = {
 	.owner		= THIS_MODULE,
 	.open		= mapdemo_open,
 	.release	= mapdemo_release,
-	.mmap		= mapdemo_mmap,
+	MAPDEMO_FOP_SETUP,	/* ->mmap_prepare or ->mmap: setup_*.c */
 	.read_iter	= mapdemo_read_iter,
 	.write_iter	= mapdemo_write_iter,
 	.llseek		= mapdemo_llseek,

@@ -51,12 +51,30 @@ struct mapdemo_file {
 };
 
 /*
+ * A mapping being set up, as a mode sees it, whichever way the kernel
+ * sets mappings up (->mmap_prepare or ->mmap: setup_desc.c, setup_vma.c).
+ * @flags are the mapping's VM_* flags, which the mode may add to or take
+ * from; @file is the device file mapped, which the mode may replace with
+ * a file of its own (object.c; the request then owns a reference on it).
+ */
+struct mapdemo_map_req {
+	struct file *file;
+	vm_flags_t flags;
+	unsigned long pgoff;
+	unsigned long pages;
+	const struct vm_operations_struct *vm_ops;
+};
+
+/* main.c: set up the mapping @req of the open file @mf */
+int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req);
+
+/*
  * What a mode provides.  ->mmap is called with mf->lock held and the
  * mode fixed; the others may be NULL (read and write then fail with
  * -EINVAL, lseek is noop_llseek, the address is the mm's default).
  */
 struct mapdemo_mode_ops {
-	int (*mmap)(struct mapdemo_file *mf, struct vm_area_struct *vma);
+	int (*mmap)(struct mapdemo_file *mf, struct mapdemo_map_req *req);
 	ssize_t (*read_iter)(struct kiocb *iocb, struct iov_iter *to);
 	ssize_t (*write_iter)(struct kiocb *iocb, struct iov_iter *from);
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
@@ -131,7 +149,7 @@ struct mapdemo_object {
 };
 
 extern const struct file_operations mapdemo_object_fops;
-int mapdemo_object_attach(struct vm_area_struct *vma,
+int mapdemo_object_attach(struct mapdemo_map_req *req,
 			  struct mapdemo_object *obj, struct inode *inode,
 			  void (*release)(struct mapdemo_object *obj));
 

@@ -45,15 +45,15 @@ const struct file_operations mapdemo_object_fops = {
 };
 
 /*
- * Give @vma, from ->mmap, a new file of @inode (whose reference this
- * takes, on success and on failure) that owns @obj: @release(@obj) runs
- * when the last VMA of the mapping is gone.
+ * Give the mapping @req a new file of @inode (whose reference this takes,
+ * on success and on failure) that owns @obj: @release(@obj) runs when the
+ * last VMA of the mapping is gone, or when the mmap() fails after this.
  */
-int mapdemo_object_attach(struct vm_area_struct *vma,
+int mapdemo_object_attach(struct mapdemo_map_req *req,
 			  struct mapdemo_object *obj, struct inode *inode,
 			  void (*release)(struct mapdemo_object *obj))
 {
-	struct file *dev_file = vma->vm_file;
+	struct file *dev_file = req->file;
 	struct file *file;
 
 	file = alloc_file_pseudo(inode, mapdemo_fs_mount(), "dev/mapdemo",
@@ -67,7 +67,6 @@ int mapdemo_object_attach(struct vm_area_struct *vma,
 	obj->mf = dev_file->private_data;
 	obj->release = release;
 	file->private_data = obj;
-	vma_set_file(vma, file);
-	fput(file);
+	req->file = file;
 	return 0;
 }

@@ -266,7 +266,7 @@ static const struct vm_operations_struct sparse_vm_ops_no_around = {
  * mapping goes.  Each mapping maps a file of its own (object.c) of the
  * buffer's inode, so its VMAs never merge with another mapping's.
  */
-static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int sparse_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
 	struct sparse_map *sm;
 	int ret = 0;
@@ -274,7 +274,7 @@ static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	sm = kzalloc(sizeof(*sm), GFP_KERNEL);
 	if (!sm)
 		return -ENOMEM;
-	sm->reserve = !(vma->vm_flags & VM_NORESERVE);
+	sm->reserve = !(req->flags & VM_NORESERVE);
 
 	mutex_lock(&sparse_lock);
 	if (sm->reserve && !sparse_reserving) {
@@ -287,7 +287,7 @@ static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	}
 	sparse_reserving += sm->reserve;
 	ihold(sparse_inode);
-	ret = mapdemo_object_attach(vma, &sm->obj, sparse_inode,
+	ret = mapdemo_object_attach(req, &sm->obj, sparse_inode,
 				    sparse_map_release);
 	if (ret) {
 		if (sm->reserve)
@@ -296,7 +296,7 @@ static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	}
 	sm = NULL;
 	sparse_maps++;
-	vma->vm_ops = READ_ONCE(sparse_fault_around) ? &sparse_vm_ops :
+	req->vm_ops = READ_ONCE(sparse_fault_around) ? &sparse_vm_ops :
 						       &sparse_vm_ops_no_around;
 out:
 	mutex_unlock(&sparse_lock);

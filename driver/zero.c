@@ -118,7 +118,7 @@ static const struct vm_operations_struct zero_vm_ops = {
 	.fault	= zero_vm_fault,
 };
 
-static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
 	struct zero_map *zm;
 	struct inode *inode;
@@ -127,11 +127,11 @@ static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	zm = kzalloc(sizeof(*zm), GFP_KERNEL);
 	if (!zm)
 		return -ENOMEM;
-	if (!(vma->vm_flags & VM_NORESERVE)) {
-		ret = mapdemo_pool_reserve(&zm->pool, vma_pages(vma));
+	if (!(req->flags & VM_NORESERVE)) {
+		ret = mapdemo_pool_reserve(&zm->pool, req->pages);
 		if (ret)
 			goto err_free;
-		zm->reserved = vma_pages(vma);
+		zm->reserved = req->pages;
 	}
 	inode = mapdemo_fs_inode(&zero_aops);
 	if (IS_ERR(inode)) {
@@ -141,11 +141,11 @@ static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	/* no end: the offset is anything mmap() accepts */
 	i_size_write(inode, MAX_LFS_FILESIZE);
 	zm->pages = inode->i_mapping;
-	ret = mapdemo_object_attach(vma, &zm->obj, inode, zero_map_release);
+	ret = mapdemo_object_attach(req, &zm->obj, inode, zero_map_release);
 	if (ret)
 		goto err_unreserve;
 
-	vma->vm_ops = &zero_vm_ops;
+	req->vm_ops = &zero_vm_ops;
 	return 0;
 
 err_unreserve:
