@@ -258,7 +258,10 @@ const char *mapdemo_code_name(int outcome, int code);
  * entries, at least one per page).  Faults are taken in a helper task
  * that shares the caller's memory but has signal handlers and a mask of
  * its own, so the caller's handlers, mask and other threads are never
- * disturbed, and several threads may probe at once.  The helper's page
+ * disturbed, and several threads may probe at once.  The helper blocks
+ * every signal but the faults it handles and leaves the caller's process
+ * group: none of the caller's handlers ever runs in it.  A handler may
+ * probe while the thread it interrupted probes.  The helper's page
  * faults count in the caller's RUSAGE_CHILDREN, not RUSAGE_SELF.
  * Returns the number of pages probed (>= 1), or -EINVAL (NULL, unknown
  * access, unaligned, empty or wrapping range, @nresults too small), -EIO
