@@ -52,7 +52,11 @@ int mapdemo_module_load(const char *what, const char *params);
  */
 int mapdemo_module_unload(void);
 
-/* Returns an enum mapdemo_module_state (>= 0), or a negative errno. */
+/*
+ * Returns an enum mapdemo_module_state (>= 0): MAPDEMO_MODULE_ABSENT when
+ * libkmod finds no such module; or libkmod's negative errno for any other
+ * failure (-EACCES, -ENOMEM, ...), never taken for "absent".
+ */
 int mapdemo_module_state(void);
 
 /*
