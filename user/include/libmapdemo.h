@@ -207,6 +207,14 @@ int mapdemo_format_prot(int prot, char *buf, size_t size);
 int mapdemo_format_map_flags(int flags, char *buf, size_t size);
 
 /*
+ * Buffer sizes that hold the name of any int, its NUL included:
+ * "rwx|0xfffffff8" for PROT, every MAP_ name and a 0x word for flags.
+ * They may grow in a later release, never shrink.
+ */
+#define MAPDEMO_PROT_NAME_MAX		32
+#define MAPDEMO_MAP_FLAGS_NAME_MAX	256
+
+/*
  * Names of enumerations, both ways, case-insensitive: modes ("zero",
  * "sparse", "dma"), DMA styles ("pfn", "page"), probe accesses ("read",
  * "write", "exec").  The parsers return the value (>= 0) or -EINVAL for
