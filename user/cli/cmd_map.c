@@ -270,7 +270,7 @@ static int map_run(int argc, char **argv)
 	mapdemo_format_map_flags(o.flags, flags_s, sizeof(flags_s));
 	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &before);
 
-	ret = mapdemo_map(&dev, &m, NULL, (size_t)o.length, o.prot, o.flags, (off_t)o.offset);
+	ret = mapdemo_map(&dev, &m, NULL, (size_t)o.length, o.prot, o.flags, o.offset);
 	if (ret) {
 		mapdemo_device_close(&dev);
 		return fail(EXIT_FAILED, "map: mmap(length %" PRIu64 ", %s, %s, offset %" PRIu64 "): %s",
