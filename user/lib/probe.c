@@ -249,12 +249,11 @@ int mapdemo_probe(void *addr, size_t length, int access,
 		 * with __WALL or __WCLONE sees the helper, so the caller's
 		 * own wait(-1) never reaps it.  CLONE_FILES and CLONE_FS
 		 * share rather than copy tables the helper never uses.
-		 */
-		/*
-		 * The helper inherits this thread's mask: every signal
-		 * blocked, for the moment of clone() only, so that none of
-		 * the caller's handlers can run in the helper before it has
-		 * its own.
+		 *
+		 * The helper inherits this thread's mask: every signal is
+		 * blocked for the moment of clone() only, so that none of the
+		 * caller's handlers can run in the helper before it has its
+		 * own.
 		 */
 		if (set_mask(&all, &mask)) {
 			ret = neg_errno();
