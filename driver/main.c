@@ -259,9 +259,24 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return ioctl_stats(mf, uarg);
 	case MAPDEMO_IOC_RESET:
 	case MAPDEMO_IOC_RESIZE:
+		/*
+		 * They change the bytes every opener sees, so like write()
+		 * they need a file opened for writing.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return mapdemo_sparse_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SYNC:
+		/*
+		 * Either direction changes what others see: handing the
+		 * buffer to the CPU on a non-coherent platform invalidates
+		 * cache lines another opener may have written.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SET_DMA_STYLE:
+		/* the style, like the mode, is the opener's own */
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	default:
 		return -ENOTTY;

@@ -116,7 +116,7 @@ static void sparse_zero_tail(loff_t size)
 }
 
 /*
- * For write() and ptrace: the page at @pos, unlocked, if @pos is still in
+ * For write(): the page at @pos, unlocked, if @pos is still in
  * the buffer.  The invalidate lock keeps a concurrent shrink from leaving
  * a page past the new end.
  */
@@ -225,30 +225,12 @@ static void sparse_map_release(struct mapdemo_object *obj)
 	kfree(sm);
 }
 
-static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
-		       int len, bool write);
-
-/*
- * For ptrace and /proc/PID/mem where get_user_pages() cannot go: the
- * bytes of the buffer behind @addr.  Past the end there is nothing.
- */
-static int sparse_access(struct vm_area_struct *vma, unsigned long addr,
-			 void *buf, int len, int write)
-{
-	loff_t pos = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
-
-	if (write && !(vma->vm_flags & VM_SHARED))
-		return -EFAULT;	/* a private page we cannot see: refuse */
-	return sparse_copy(mapdemo_vma_file(vma), pos, buf, len, write);
-}
-
 static const struct vm_operations_struct sparse_vm_ops = {
 	.open		= sparse_vm_open,
 	.close		= sparse_vm_close,
 	.fault		= sparse_fault,
 	.map_pages	= sparse_map_pages,
 	.page_mkwrite	= sparse_page_mkwrite,
-	.access		= sparse_access,
 };
 
 static const struct vm_operations_struct sparse_vm_ops_no_around = {
@@ -256,7 +238,6 @@ static const struct vm_operations_struct sparse_vm_ops_no_around = {
 	.close		= sparse_vm_close,
 	.fault		= sparse_fault,
 	.page_mkwrite	= sparse_page_mkwrite,
-	.access		= sparse_access,
 };
 
 /*
@@ -302,45 +283,6 @@ out:
 	mutex_unlock(&sparse_lock);
 	kfree(sm);
 	return ret;
-}
-
-/*
- * Copy @len bytes at @pos between the buffer and @buf (a kernel buffer),
- * stopping at the end.  Returns the bytes copied.
- */
-static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
-		       int len, bool write)
-{
-	loff_t size = i_size_read(sparse_inode);
-	struct folio *folio;
-	int done = 0;
-
-	if (pos < 0 || pos >= size)
-		return -EIO;
-	len = min_t(loff_t, len, size - pos);
-	while (done < len) {
-		size_t off = offset_in_page(pos);
-		size_t n = min_t(size_t, len - done, PAGE_SIZE - off);
-
-		if (write) {
-			if (sparse_write_folio(mf, pos, &folio))
-				break;
-			memcpy_to_page(folio_page(folio, 0), off, buf + done, n);
-		} else {
-			folio = mapdemo_filemap_get_folio(sparse_mapping(),
-							  pos >> PAGE_SHIFT);
-			if (IS_ERR(folio)) {
-				memset(buf + done, 0, n);
-				goto next;
-			}
-			memcpy_from_page(buf + done, folio_page(folio, 0), off, n);
-		}
-		folio_put(folio);
-next:
-		done += n;
-		pos += n;
-	}
-	return done ? done : -EIO;
 }
 
 /*

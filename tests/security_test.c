@@ -222,6 +222,66 @@ Test(security, node_mode_follows_devmode)
 	cr_assert_eq(node_mode(), 0600);
 }
 
+/* ---- a read-only opener changes nothing ---- */
+
+/*
+ * What an O_RDONLY opener tries: every call that would change bytes
+ * other openers see.  Returns 0 when each one failed EBADF, as write()
+ * does, else the step that got through.
+ */
+static int read_only_tries(void *arg)
+{
+	struct mapdemo_device dev;
+	int dma = *(int *)arg, fd;
+
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	fd = open(MAPDEMO_DEFAULT_PATH, O_RDONLY);
+	if (fd < 0)
+		return 101;
+	close(fd);
+	if (mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_SPARSE))
+		return 102;
+	if (write(dev.fd, "x", 1) != -1 || errno != EBADF)
+		return 1;
+	if (mapdemo_reset(&dev) != -EBADF)
+		return 2;
+	if (mapdemo_resize(&dev, 0) != -EBADF)
+		return 3;
+	mapdemo_device_close(&dev);
+	if (!dma)
+		return 0;
+	if (mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_DMA))
+		return 103;
+	if (mapdemo_sync(&dev, 0, 4096, MAPDEMO_SYNC_FOR_DEVICE) != -EBADF)
+		return 4;
+	if (mapdemo_sync(&dev, 0, 4096, MAPDEMO_SYNC_FOR_CPU) != -EBADF)
+		return 5;
+	mapdemo_device_close(&dev);
+	return 0;
+}
+
+Test(security, read_only_opener_cannot_change_the_buffer)
+{
+	int dma = mode_available(MAPDEMO_MODE_DMA), ret;
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	char c = 0;
+
+	reload("devmode=0644");
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	cr_assert_eq(pwrite(dev.fd, "Q", 1, 0), 1);
+	ret = in_child(read_only_tries, &dma);
+	cr_assert_eq(ret, 0, "a read-only opener got through at step %d", ret);
+	cr_assert_eq(pread(dev.fd, &c, 1, 0), 1);
+	cr_assert_eq(c, 'Q', "the owner's byte is now %#x", c);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	cr_assert_eq(info.sparse_size, 16ULL << 20, "the buffer was resized");
+	cr_assert_eq(mapdemo_reset(&dev), 0, "the writer may still reset");
+	mapdemo_device_close(&dev);
+	reload(NULL);
+}
+
 /* ---- replies carry no stale bytes ---- */
 
 Test(security, replies_zero_their_reserved_fields)
