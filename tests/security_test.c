@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,10 +34,31 @@ static void dirty_free_memory(uint8_t val)
 	cr_assert_eq(munmap(p, len), 0);
 }
 
+/*
+ * The zeroing tests can fail only where the allocator does not zero
+ * pages itself: Debian's kernels do (CONFIG_INIT_ON_ALLOC_DEFAULT_ON)
+ * unless booted with init_on_alloc=0, which the harness passes.  A
+ * driver with __GFP_ZERO and the dma buffer's clear_highpage() removed
+ * passed them all with it on.
+ */
+static void assert_allocator_does_not_zero(void)
+{
+	char cmdline[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(cmdline, sizeof(cmdline), f));
+	fclose(f);
+	cr_assert_not_null(strstr(cmdline, "init_on_alloc=0"),
+			   "the kernel zeroes pages itself, so a driver that does not would pass: %s",
+			   cmdline);
+}
+
 static void check_zero_pages(char *p, size_t npages, const char *what)
 {
 	size_t i;
 
+	assert_allocator_does_not_zero();
 	for (i = 0; i < npages; i++)
 		cr_assert_eq(count_not(p + i * page_size, page_size, 0), 0,
 			     "%s: page %zu carries old bytes", what, i);
@@ -220,6 +242,39 @@ Test(security, node_mode_follows_devmode)
 	cr_assert_eq(ret, -EINVAL, "devmode=04600: %s", strerror(-ret));
 	cr_assert_eq(mapdemo_module_load(NULL, NULL), 0);
 	cr_assert_eq(node_mode(), 0600);
+}
+
+/*
+ * The dma buffer comes from alloc_contig_range(), which zeroes nothing
+ * with init_on_alloc=0: what the last load's users wrote into it must not
+ * be there after the next load, which finds the same range (the search
+ * runs from the top of the zone down).
+ */
+Test(security, dma_buffer_is_zero_at_load)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	char *buf;
+
+	assert_allocator_does_not_zero();
+	cr_assert(mode_available(MAPDEMO_MODE_DMA));
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	cr_assert_gt(info.dma_size, 0);
+	buf = malloc(info.dma_size);
+	cr_assert_not_null(buf);
+	memset(buf, 0xa5, info.dma_size);
+	cr_assert_eq(pwrite(dev.fd, buf, info.dma_size, 0),
+		     (ssize_t)info.dma_size);
+	mapdemo_device_close(&dev);
+	reload(NULL);
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	cr_assert_eq(pread(dev.fd, buf, info.dma_size, 0),
+		     (ssize_t)info.dma_size);
+	cr_assert_eq(count_not(buf, info.dma_size, 0), 0,
+		     "the new buffer holds the old load's bytes");
+	mapdemo_device_close(&dev);
+	free(buf);
 }
 
 /* ---- a read-only opener changes nothing ---- */
