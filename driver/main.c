@@ -11,6 +11,7 @@
 
 #include <linux/capability.h>
 #include <linux/module.h>
+#include <linux/personality.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/sched/mm.h>
@@ -86,6 +87,8 @@ static int mapdemo_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&mf->lock);
 	mf->dma_style = mapdemo_dma_default_style();
+	/* no audit record: an opener without it is the common case */
+	mf->sees_dma_addr = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	file->private_data = mf;
 	set_file_mode(file, default_mode);
 	return 0;
@@ -107,6 +110,14 @@ int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 
 	/* Executable device memory is an attack vector: refuse it. */
 	if (!allow_exec) {
+		/*
+		 * A READ_IMPLIES_EXEC process gets PROT_EXEC added to every
+		 * PROT_READ before we are asked, which would make the device
+		 * unmappable to it: drop it, as the core does for a noexec
+		 * mount.  The mapping is never executable either way.
+		 */
+		if (current->personality & READ_IMPLIES_EXEC)
+			req->flags &= ~VM_EXEC;
 		if (req->flags & VM_EXEC)
 			return -EPERM;
 		/* and make a later mprotect(PROT_EXEC) fail with EACCES */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -191,6 +192,33 @@ Test(security, dma_address_hidden_from_unprivileged_opener)
 	mapdemo_device_close(&dev);
 }
 
+/*
+ * The opener's credentials decide, not the caller's: a file opened with
+ * CAP_SYS_ADMIN tells the address to whoever holds it, as any file's
+ * rights come from its open; one opened without never does.
+ */
+static int info_through_inherited_file(void *arg)
+{
+	struct mapdemo_device *dev = arg;
+	struct mapdemo_info info;
+
+	if (drop_cap_sys_admin())
+		return 100;
+	if (mapdemo_info(dev, &info))
+		return 101;
+	return (info.flags & MAPDEMO_INFO_DMA_ADDR_VALID) && info.dma_addr ? 0 : 1;
+}
+
+Test(security, dma_address_follows_the_opener)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	int ret;
+
+	ret = in_child(info_through_inherited_file, &dev);
+	cr_assert_eq(ret, 0, "a file opened by root, used after dropping CAP_SYS_ADMIN: %d", ret);
+	mapdemo_device_close(&dev);
+}
+
 /* ---- the node's mode ---- */
 
 static int open_as_nobody(void *arg)
@@ -275,6 +303,66 @@ Test(security, dma_buffer_is_zero_at_load)
 		     "the new buffer holds the old load's bytes");
 	mapdemo_device_close(&dev);
 	free(buf);
+}
+
+/* ---- READ_IMPLIES_EXEC ---- */
+
+/* Is the mapping at @p executable, by /proc/self/maps? 1, 0, or -1. */
+static int mapped_exec(const void *p)
+{
+	unsigned long start, end;
+	char perms[8], line[512];
+	int ret = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    (unsigned long)p >= start && (unsigned long)p < end)
+			ret = perms[2] == 'x';
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * A process with the READ_IMPLIES_EXEC personality (old binaries without
+ * PT_GNU_STACK) has PROT_EXEC added to every PROT_READ by the kernel.
+ * It maps the device as it maps /dev/zero, and the mapping is still not
+ * executable; an explicit mprotect(PROT_EXEC) is still refused.
+ */
+static int read_implies_exec_maps(void *arg)
+{
+	struct mapdemo_device dev;
+	char *p;
+
+	(void)arg;
+	if (personality(READ_IMPLIES_EXEC) == -1)
+		return 100;
+	if (mapdemo_device_open(&dev, NULL, O_RDWR, MAPDEMO_MODE_ZERO))
+		return 101;
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, dev.fd, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	if (mapped_exec(p) != 0)
+		return 2;
+	if (mprotect(p, page_size, PROT_READ | PROT_WRITE))
+		return 3;
+	if (mapped_exec(p) != 0)
+		return 4;
+	if (mprotect(p, page_size, PROT_READ | PROT_EXEC) != -1 ||
+	    errno != EACCES)
+		return 5;
+	p[0] = 1;
+	return p[0] == 1 ? 0 : 6;
+}
+
+Test(security, read_implies_exec_process_maps_without_exec)
+{
+	int ret = in_child(read_implies_exec_maps, NULL);
+
+	cr_assert_eq(ret, 0, "READ_IMPLIES_EXEC: step %d failed", ret);
 }
 
 /* ---- a read-only opener changes nothing ---- */
