@@ -92,10 +92,16 @@ static const struct address_space_operations sparse_aops = {
 	.free_folio	= sparse_free_folio,
 };
 
-static int sparse_get_folio(struct mapdemo_file *mf, pgoff_t index,
-			    struct folio **foliop)
+/*
+ * The buffer's pages are the device's, whichever file's fault or write
+ * made them and whichever file's reset drops them: their allocations and
+ * frees count in the device's counters only, so that every file's
+ * pages_alloc, pages_freed and pages_live mean the pages of its own
+ * (zero mode) mappings.
+ */
+static int sparse_get_folio(pgoff_t index, struct folio **foliop)
 {
-	return mapdemo_cache_folio(mf, &sparse_pool, sparse_mapping(), index,
+	return mapdemo_cache_folio(NULL, &sparse_pool, sparse_mapping(), index,
 				   foliop);
 }
 
@@ -120,15 +126,14 @@ static void sparse_zero_tail(loff_t size)
  * the buffer.  The invalidate lock keeps a concurrent shrink from leaving
  * a page past the new end.
  */
-static int sparse_write_folio(struct mapdemo_file *mf, loff_t pos,
-			      struct folio **foliop)
+static int sparse_write_folio(loff_t pos, struct folio **foliop)
 {
 	struct address_space *mapping = sparse_mapping();
 	int ret = -ENOSPC;
 
 	filemap_invalidate_lock_shared(mapping);
 	if (pos < i_size_read(sparse_inode))
-		ret = sparse_get_folio(mf, pos >> PAGE_SHIFT, foliop);
+		ret = sparse_get_folio(pos >> PAGE_SHIFT, foliop);
 	filemap_invalidate_unlock_shared(mapping);
 	if (!ret)
 		folio_unlock(*foliop);
@@ -157,7 +162,7 @@ static vm_fault_t sparse_fault(struct vm_fault *vmf)
 		mapdemo_count(mf, MD_STAT_SIGBUS);
 		return VM_FAULT_SIGBUS;
 	}
-	err = sparse_get_folio(mf, vmf->pgoff, &folio);
+	err = sparse_get_folio(vmf->pgoff, &folio);
 	if (err)
 		return sparse_errno_to_fault(mf, err);
 	if (vmf->cow_page)
@@ -294,7 +299,6 @@ out:
  */
 static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
-	struct mapdemo_file *mf = iocb->ki_filp->private_data;
 	loff_t size = i_size_read(sparse_inode);
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0;
@@ -311,7 +315,7 @@ static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 		size_t copied;
 
 		if (write) {
-			err = sparse_write_folio(mf, pos, &folio);
+			err = sparse_write_folio(pos, &folio);
 			if (err)
 				break;
 			copied = copy_page_from_iter(folio_page(folio, 0), off, n,

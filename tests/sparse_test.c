@@ -107,6 +107,44 @@ Test(sparse, pages_shared_across_files_and_kept_until_reset)
 	restore(&a);
 }
 
+/*
+ * A file's page counters are the pages of its own zero-mode mappings:
+ * the buffer's pages are the device's, counted there from the write or
+ * fault that made them to the reset that drops them.  (The driver once
+ * counted a write's allocation to the file and the reset's free to no
+ * file, leaving the file with pages_live 2 after a reset.)
+ */
+Test(sparse, file_counters_hold_no_buffer_pages)
+{
+	struct mapdemo_device dev = fresh(4 * page_size);
+	struct mapdemo_stats f0, f1, d0, d1;
+	char *p;
+
+	f0 = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	d0 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(pwrite(dev.fd, "ab", 2, page_size - 1), 2);
+	p = map_dev(&dev, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	p[3 * page_size] = 1;
+	cr_assert_eq(munmap(p, 4 * page_size), 0);
+	d1 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(d1.pages_alloc - d0.pages_alloc, 3);
+	cr_assert_eq(d1.pages_live, 3);
+	cr_assert_eq(mapdemo_reset(&dev), 0);
+
+	f1 = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	d1 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(d1.pages_freed - d0.pages_freed, 3);
+	cr_assert_eq(d1.pages_live, 0);
+	cr_assert_eq(f1.pages_alloc, f0.pages_alloc,
+		     "file: %llu pages alloc", (unsigned long long)f1.pages_alloc);
+	cr_assert_eq(f1.pages_freed, f0.pages_freed);
+	cr_assert_eq(f1.pages_live, 0, "file: %llu pages live after reset",
+		     (unsigned long long)f1.pages_live);
+	cr_assert_eq(f1.faults - f0.faults, 1, "the fault is still the file's");
+	restore(&dev);
+}
+
 Test(sparse, reset_and_resize_need_sparse_mode)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
