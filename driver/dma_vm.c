@@ -65,7 +65,7 @@ static vm_fault_t insert_pmd(struct vm_fault *vmf, pgoff_t pgoff, bool write)
 
 	ret = mapdemo_insert_pfn_pmd(vmf, pfn, write);
 	if (ret == VM_FAULT_NOPAGE)
-		mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_HUGE_FAULTS);
+		mapdemo_fault_event(vmf, MD_STAT_HUGE_FAULTS, ret);
 	return ret;
 }
 
@@ -82,25 +82,23 @@ static vm_fault_t dma_vm_huge_fault(struct vm_fault *vmf, unsigned int order)
 
 	if (order != PMD_ORDER || !pmd_fits(vmf, &pgoff))
 		return VM_FAULT_FALLBACK;
-	mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_FAULTS);
-	return insert_pmd(vmf, pgoff, vmf->flags & FAULT_FLAG_WRITE);
+	return mapdemo_fault_done(vmf, insert_pmd(vmf, pgoff,
+						  vmf->flags & FAULT_FLAG_WRITE));
 }
 
 static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mapdemo_file *mf = mapdemo_vma_file(vma);
 	struct page *page;
 	pgoff_t pgoff;
 
-	mapdemo_count(mf, MD_STAT_FAULTS);
 	/*
 	 * mmap() checked the range and the VMA can neither grow nor move
 	 * its offset, so this only guards against a bug of ours.
 	 */
 	if (WARN_ON_ONCE(vmf->pgoff >= mapdemo_dma_buffer.nr_pages)) {
-		mapdemo_count(mf, MD_STAT_SIGBUS);
-		return VM_FAULT_SIGBUS;
+		mapdemo_fault_event(vmf, MD_STAT_SIGBUS, VM_FAULT_SIGBUS);
+		return mapdemo_fault_done(vmf, VM_FAULT_SIGBUS);
 	}
 
 	if (vma->vm_flags & VM_PFNMAP) {
@@ -128,11 +126,12 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 		pmd_t pmd = READ_ONCE(*vmf->pmd);
 
 		if (pmd_none(pmd) && pmd_fits(vmf, &pgoff))
-			return insert_pmd(vmf, pgoff, false);
+			return mapdemo_fault_done(vmf, insert_pmd(vmf, pgoff,
+								  false));
 		if (pmd_leaf(pmd))
-			return VM_FAULT_NOPAGE;
-		return vmf_insert_pfn(vma, vmf->address,
-				      mapdemo_dma_buffer.pfn + vmf->pgoff);
+			return mapdemo_fault_done(vmf, VM_FAULT_NOPAGE);
+		return mapdemo_fault_done(vmf, vmf_insert_pfn(vma, vmf->address,
+				mapdemo_dma_buffer.pfn + vmf->pgoff));
 	}
 
 	/*
@@ -146,7 +145,7 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 	page = pfn_to_page(mapdemo_dma_buffer.pfn + vmf->pgoff);
 	get_page(page);
 	vmf->page = page;
-	return 0;
+	return mapdemo_fault_done(vmf, 0);
 }
 
 /*

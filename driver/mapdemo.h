@@ -104,6 +104,9 @@ void mapdemo_dma_exit(void);
 void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);
 void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
 		       unsigned long n);
+void mapdemo_fault_event(struct vm_fault *vmf, enum mapdemo_stat stat,
+			 vm_fault_t result);
+vm_fault_t mapdemo_fault_done(struct vm_fault *vmf, vm_fault_t result);
 void mapdemo_stats_fill(struct mapdemo_counters __percpu *stats,
 			struct mapdemo_stats *out);
 struct mapdemo_counters __percpu *mapdemo_device_stats(void);

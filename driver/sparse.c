@@ -140,35 +140,32 @@ static int sparse_write_folio(loff_t pos, struct folio **foliop)
 	return ret;
 }
 
-static vm_fault_t sparse_errno_to_fault(struct mapdemo_file *mf, int err)
+/* A fault that cannot have its page: SIGBUS past the end or the cap. */
+static vm_fault_t sparse_fault_error(struct vm_fault *vmf, int err)
 {
 	if (err == -ENOSPC) {
-		mapdemo_count(mf, MD_STAT_SIGBUS);
-		return VM_FAULT_SIGBUS;
+		mapdemo_fault_event(vmf, MD_STAT_SIGBUS, VM_FAULT_SIGBUS);
+		return mapdemo_fault_done(vmf, VM_FAULT_SIGBUS);
 	}
-	mapdemo_count(mf, MD_STAT_OOM);
-	return VM_FAULT_OOM;
+	mapdemo_fault_event(vmf, MD_STAT_OOM, VM_FAULT_OOM);
+	return mapdemo_fault_done(vmf, VM_FAULT_OOM);
 }
 
 static vm_fault_t sparse_fault(struct vm_fault *vmf)
 {
-	struct mapdemo_file *mf = mapdemo_vma_file(vmf->vma);
 	struct folio *folio;
 	int err;
 
-	mapdemo_count(mf, MD_STAT_FAULTS);
 	/* i_size cannot change under us: resize waits until nothing maps */
-	if (vmf->pgoff >= sparse_pages(i_size_read(sparse_inode))) {
-		mapdemo_count(mf, MD_STAT_SIGBUS);
-		return VM_FAULT_SIGBUS;
-	}
+	if (vmf->pgoff >= sparse_pages(i_size_read(sparse_inode)))
+		return sparse_fault_error(vmf, -ENOSPC);
 	err = sparse_get_folio(vmf->pgoff, &folio);
 	if (err)
-		return sparse_errno_to_fault(mf, err);
+		return sparse_fault_error(vmf, err);
 	if (vmf->cow_page)
-		mapdemo_count(mf, MD_STAT_COW);
+		mapdemo_fault_event(vmf, MD_STAT_COW, VM_FAULT_LOCKED);
 	vmf->page = folio_file_page(folio, vmf->pgoff);
-	return VM_FAULT_LOCKED;
+	return mapdemo_fault_done(vmf, VM_FAULT_LOCKED);
 }
 
 /* Populated pages are mapped in batches; count the faults so served. */
@@ -178,23 +175,25 @@ static vm_fault_t sparse_map_pages(struct vm_fault *vmf, pgoff_t start,
 	vm_fault_t ret = filemap_map_pages(vmf, start, end);
 
 	if (ret & VM_FAULT_NOPAGE)
-		mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_FAULT_AROUND);
+		mapdemo_fault_event(vmf, MD_STAT_FAULT_AROUND, ret);
 	return ret;
 }
 
 static vm_fault_t sparse_page_mkwrite(struct vm_fault *vmf)
 {
 	struct folio *folio = page_folio(vmf->page);
+	vm_fault_t ret = VM_FAULT_LOCKED;
 
-	mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_MKWRITE);
 	folio_lock(folio);
 	if (folio->mapping != sparse_mapping()) {
 		/* dropped while we waited: let the fault start over */
 		folio_unlock(folio);
-		return VM_FAULT_NOPAGE;
+		ret = VM_FAULT_NOPAGE;
+	} else {
+		folio_mark_dirty(folio);
 	}
-	folio_mark_dirty(folio);
-	return VM_FAULT_LOCKED;
+	mapdemo_fault_event(vmf, MD_STAT_MKWRITE, ret);
+	return ret;
 }
 
 static void sparse_vm_open(struct vm_area_struct *vma)

@@ -89,27 +89,28 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	struct mapdemo_file *mf = zm->obj.mf;
 	struct folio *folio;
 	struct page *page;
+	vm_fault_t ret;
 	int err;
-
-	mapdemo_count(mf, MD_STAT_FAULTS);
 
 	if (vmf->cow_page) {
 		/* A private write: only the copy source is needed. */
-		mapdemo_count(mf, MD_STAT_COW);
+		mapdemo_fault_event(vmf, MD_STAT_COW, 0);
 		/* a migration after this read only costs some sharing */
 		page = this_cpu_read(cow_source);
 		get_page(page);
 		vmf->page = page;
-		return 0;
+		return mapdemo_fault_done(vmf, 0);
 	}
 
 	err = mapdemo_cache_folio(mf, &zm->pool, zm->pages, vmf->pgoff, &folio);
 	if (err) {
-		mapdemo_count(mf, err == -ENOSPC ? MD_STAT_SIGBUS : MD_STAT_OOM);
-		return err == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+		ret = err == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+		mapdemo_fault_event(vmf, err == -ENOSPC ? MD_STAT_SIGBUS :
+				    MD_STAT_OOM, ret);
+		return mapdemo_fault_done(vmf, ret);
 	}
 	vmf->page = folio_file_page(folio, vmf->pgoff);
-	return VM_FAULT_LOCKED;
+	return mapdemo_fault_done(vmf, VM_FAULT_LOCKED);
 }
 
 static const struct vm_operations_struct zero_vm_ops = {
