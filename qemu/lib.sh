@@ -129,8 +129,9 @@ boot_guest() {
 	# hit it, or its threads, stuck until the time limit
 	# init_on_alloc=0: Debian's kernels zero every page they allocate
 	# (CONFIG_INIT_ON_ALLOC_DEFAULT_ON), which would hide a driver that
-	# hands out pages unzeroed from the suite's zeroing tests
-	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 init_on_alloc=0 ${KERNEL_CMDLINE:-}"
+	# hands out pages unzeroed from the suite's zeroing tests.
+	# GUEST_ZEROING= (empty) keeps the kernel's default (make bench).
+	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 ${GUEST_ZEROING-init_on_alloc=0} ${KERNEL_CMDLINE:-}"
 	if [ "$mode" = interactive ]; then
 		$(qemu_base) -accel "$accel" -cpu "$cpu" -kernel "$VMLINUZ" \
 			-initrd "$initrd" -append "$append" \
