@@ -96,7 +96,10 @@ mapdemo_mm_get_unmapped_area(struct file *file, unsigned long addr,
  */
 static inline bool mapdemo_vma_thp_disabled(struct vm_area_struct *vma)
 {
-#if defined(MAPDEMO_HAVE_VMA_THP_DISABLED_FORCED)
+#if !defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	/* PREEMPT_RT: no THP, and no helper for it (mm->flags a bitmap from 6.18) */
+	return true;
+#elif defined(MAPDEMO_HAVE_VMA_THP_DISABLED_FORCED)
 	return vma_thp_disabled(vma, vma->vm_flags, false);
 #elif defined(MAPDEMO_HAVE_VMA_THP_DISABLED)
 	return vma_thp_disabled(vma, vma->vm_flags);
