@@ -78,8 +78,9 @@ CLI := $(B)/bin/mapdemo
 
 all: build
 
+# The debug kernel is built from linux-source: it needs more (flex, ...).
 deps:
-	@scripts/deps
+	@scripts/deps $(if $(filter debug,$(KERNEL_FLAVOUR)),--kernel-build)
 
 # The kernel is fetched into the cache; $(B)/kernel.env says where, and
 # how its module is built (KCHROOT: the chroot with its compiler).
@@ -156,6 +157,7 @@ check-debug: deps lint build example debug-tests
 	@qemu/check-debug
 
 check-matrix: deps host-check example
+	@scripts/deps --kernel-build
 	@qemu/check-matrix
 
 demo: deps build
