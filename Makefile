@@ -41,7 +41,9 @@ SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
 KERNEL_GOALS := all build kernel module lint check check-kernel demo shell bench
 ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(SELECTED)$(ACCEL),)
-SELECTOR_ERROR := $(shell qemu/kernel-fetch --check)
+# (make 4.3 hands $(shell) neither command-line nor exported variables)
+SELECTOR_ERROR := $(shell KERNEL='$(KERNEL)' KERNEL_FLAVOUR='$(KERNEL_FLAVOUR)' \
+	KERNEL_ABI='$(KERNEL_ABI)' ACCEL='$(ACCEL)' qemu/kernel-fetch --check)
 $(if $(SELECTOR_ERROR),$(error $(SELECTOR_ERROR)))
 endif
 endif
