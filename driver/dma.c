@@ -74,9 +74,9 @@ static int dma_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= nr || vma_pages(vma) > nr - vma->vm_pgoff)
 		return -EINVAL;
 
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	if (mf->dma_style == MAPDEMO_DMA_PFN)
-		vma->vm_flags |= VM_PFNMAP | VM_IO;
+		vm_flags_set(vma, VM_PFNMAP | VM_IO);
 	vma->vm_ops = &mapdemo_dma_vm_ops;
 	return 0;
 }

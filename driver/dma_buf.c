@@ -29,6 +29,7 @@
 #include <linux/nodemask.h>
 #include <linux/sched/signal.h>
 
+#include "compat.h"
 #include "dma_buf.h"
 
 #define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
@@ -65,7 +66,7 @@ static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
 	pfn = ALIGN_DOWN(end - nr, PMD_PAGES);
 	while (pfn >= start && pfn) {
 		if (range_usable(zone, pfn, nr) &&
-		    !alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+		    !alloc_contig_range(pfn, pfn + nr, MAPDEMO_CONTIG_ORDINARY,
 					GFP_KERNEL | __GFP_NOWARN))
 			return pfn;
 		if (fatal_signal_pending(current) || pfn < PMD_PAGES)

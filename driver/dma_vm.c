@@ -9,7 +9,6 @@
  * get_user_pages() can pin.
  */
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/sched/mm.h>
 
 #include "mapdemo.h"
@@ -43,8 +42,7 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 	    !(vma->vm_flags & VM_PFNMAP))
 		return false;
 	/* MADV_NOHUGEPAGE and PR_SET_THP_DISABLE are honoured, as for THP */
-	if ((vma->vm_flags & VM_NOHUGEPAGE) ||
-	    test_bit(MMF_DISABLE_THP, &vma->vm_mm->flags))
+	if (mapdemo_vma_thp_disabled(vma))
 		return false;
 	if (haddr < vma->vm_start || vma->vm_end - haddr < PMD_SIZE)
 		return false;
@@ -57,40 +55,32 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 }
 
 /*
- * Map 2 MiB at once.  PFN_DEV | PFN_MAP makes this a devmap PMD: 6.1 has
- * no special bit for PMDs, so get_user_pages_fast(), which never looks
- * at the VMA, would take references on the struct pages behind a plain
- * huge PMD and so pin a VM_PFNMAP mapping.  For a devmap PMD it looks up
- * a dev_pagemap, finds none and falls back to the slow path, which
- * refuses VM_PFNMAP as it should.
+ * Map 2 MiB at once, as a PMD that get_user_pages_fast() must refuse as
+ * it refuses our PTEs: how each kernel makes one is in compat.h.
  */
 static vm_fault_t insert_pmd(struct vm_fault *vmf, pgoff_t pgoff, bool write)
 {
 	unsigned long pfn = mapdemo_dma_buffer.pfn + pgoff;
 	vm_fault_t ret;
 
-	/* PREEMPT_RT kernels have no THP, and no vmf_insert_pfn_pmd_prot() */
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
-		return VM_FAULT_FALLBACK;
-	ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP),
-				 write);
+	ret = mapdemo_insert_pfn_pmd(vmf, pfn, write);
 	if (ret == VM_FAULT_NOPAGE)
 		mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_HUGE_FAULTS);
 	return ret;
 }
 
 /*
- * 6.1 calls ->huge_fault only for DAX and anonymous VMAs when a PMD is
- * empty (hugepage_vma_check() turns VM_SPECIAL away), so the first touch
- * of a PMD arrives at ->fault, which installs the PMD itself.  A write to
- * a PMD that is not writable still comes here, through wp_huge_pmd().
+ * Kernels before 6.12 ("mm: Support huge pfnmaps") call ->huge_fault for
+ * an empty PMD only in DAX and anonymous VMAs, so there the first touch
+ * of a PMD arrives at ->fault, which installs the PMD itself; later ones
+ * come here first.  A write to a PMD that is not writable comes here on
+ * every kernel, through wp_huge_pmd().
  */
-static vm_fault_t dma_vm_huge_fault(struct vm_fault *vmf,
-				    enum page_entry_size pe_size)
+static vm_fault_t dma_vm_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
 	pgoff_t pgoff;
 
-	if (pe_size != PE_SIZE_PMD || !pmd_fits(vmf, &pgoff))
+	if (order != PMD_ORDER || !pmd_fits(vmf, &pgoff))
 		return VM_FAULT_FALLBACK;
 	mapdemo_count(mapdemo_vma_file(vmf->vma), MD_STAT_FAULTS);
 	return insert_pmd(vmf, pgoff, vmf->flags & FAULT_FLAG_WRITE);
@@ -139,7 +129,7 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 
 		if (pmd_none(pmd) && pmd_fits(vmf, &pgoff))
 			return insert_pmd(vmf, pgoff, false);
-		if (pmd_trans_huge(pmd) || pmd_devmap(pmd))
+		if (pmd_leaf(pmd))
 			return VM_FAULT_NOPAGE;
 		return vmf_insert_pfn(vma, vmf->address,
 				      mapdemo_dma_buffer.pfn + vmf->pgoff);
@@ -183,11 +173,13 @@ static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	return len;
 }
 
+MAPDEMO_DEFINE_HUGE_FAULT(dma_vm_huge_fault)
+
 const struct vm_operations_struct mapdemo_dma_vm_ops = {
 	.open		= dma_vm_open,
 	.close		= dma_vm_close,
 	.fault		= dma_vm_fault,
-	.huge_fault	= dma_vm_huge_fault,
+	.huge_fault	= MAPDEMO_HUGE_FAULT(dma_vm_huge_fault),
 	.access		= dma_vm_access,
 };
 
@@ -203,7 +195,7 @@ unsigned long mapdemo_dma_get_unmapped_area(struct file *file,
 					    unsigned long flags)
 {
 	if (!mapdemo_dma_huge)
-		return current->mm->get_unmapped_area(file, addr, len, pgoff,
-						      flags);
+		return mapdemo_mm_get_unmapped_area(file, addr, len, pgoff,
+						    flags);
 	return mapdemo_aligned_unmapped_area(file, addr, len, pgoff, flags);
 }

@@ -111,7 +111,7 @@ static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
 		if (vma->vm_flags & VM_EXEC)
 			return -EPERM;
 		/* and make a later mprotect(PROT_EXEC) fail with EACCES */
-		vma->vm_flags &= ~VM_MAYEXEC;
+		vm_flags_clear(vma, VM_MAYEXEC);
 	}
 
 	mutex_lock(&mf->lock);
@@ -181,7 +181,7 @@ static unsigned long mapdemo_get_unmapped_area(struct file *file,
 
 	if (ops->get_unmapped_area)
 		return ops->get_unmapped_area(file, addr, len, pgoff, flags);
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+	return mapdemo_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 }
 
 static long ioctl_set_mode(struct file *file, u32 __user *arg)

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 
+#include "compat.h"
 #include "uapi/mapdemo.h"
 
 /* Raw event counters; pages_live and vmas_live are derived from them. */

@@ -99,8 +99,8 @@ static int sparse_get_folio(struct mapdemo_file *mf, pgoff_t index,
 	int ret;
 
 	for (;;) {
-		folio = filemap_lock_folio(mapping, index);
-		if (folio)
+		folio = mapdemo_filemap_lock_folio(mapping, index);
+		if (!IS_ERR(folio))
 			break;
 
 		page = mapdemo_page_alloc(mf, &sparse_pool, 0);
@@ -133,8 +133,8 @@ static void sparse_zero_tail(loff_t size)
 
 	if (!off)
 		return;
-	folio = filemap_lock_folio(sparse_mapping(), size >> PAGE_SHIFT);
-	if (!folio)
+	folio = mapdemo_filemap_lock_folio(sparse_mapping(), size >> PAGE_SHIFT);
+	if (IS_ERR(folio))
 		return;
 	folio_zero_segment(folio, off, PAGE_SIZE);
 	folio_unlock(folio);
@@ -327,8 +327,9 @@ static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
 				break;
 			memcpy_to_page(folio_page(folio, 0), off, buf + done, n);
 		} else {
-			folio = filemap_get_folio(sparse_mapping(), pos >> PAGE_SHIFT);
-			if (!folio) {
+			folio = mapdemo_filemap_get_folio(sparse_mapping(),
+							  pos >> PAGE_SHIFT);
+			if (IS_ERR(folio)) {
 				memset(buf + done, 0, n);
 				goto next;
 			}
@@ -374,12 +375,15 @@ static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 			copied = copy_page_from_iter(folio_page(folio, 0), off, n,
 						     iter);
 		} else {
-			folio = filemap_get_folio(sparse_mapping(), pos >> PAGE_SHIFT);
-			if (folio)
+			folio = mapdemo_filemap_get_folio(sparse_mapping(),
+							  pos >> PAGE_SHIFT);
+			if (IS_ERR(folio)) {
+				folio = NULL;
+				copied = iov_iter_zero(n, iter);
+			} else {
 				copied = copy_page_to_iter(folio_page(folio, 0),
 							   off, n, iter);
-			else
-				copied = iov_iter_zero(n, iter);
+			}
 		}
 		if (folio)
 			folio_put(folio);

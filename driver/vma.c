@@ -34,20 +34,19 @@ unsigned long mapdemo_aligned_unmapped_area(struct file *file,
 					    unsigned long pgoff,
 					    unsigned long flags)
 {
-	struct mm_struct *mm = current->mm;
 	unsigned long off = (pgoff << PAGE_SHIFT) & ~PMD_MASK;
 	unsigned long ret;
 
 	if (len < PMD_SIZE || (flags & MAP_FIXED) ||
 	    len > TASK_SIZE - PMD_SIZE)
-		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
+		return mapdemo_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 	if (addr) {
-		ret = mm->get_unmapped_area(file, addr, len, pgoff, flags);
+		ret = mapdemo_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 		if (ret == addr)
 			return ret;
 	}
-	ret = mm->get_unmapped_area(file, 0, len + PMD_SIZE, pgoff, flags);
+	ret = mapdemo_mm_get_unmapped_area(file, 0, len + PMD_SIZE, pgoff, flags);
 	if (IS_ERR_VALUE(ret))
-		return mm->get_unmapped_area(file, addr, len, pgoff, flags);
+		return mapdemo_mm_get_unmapped_area(file, addr, len, pgoff, flags);
 	return ret + ((off - ret) & ~PMD_MASK);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,4 +81,15 @@ int in_child(int (*fn)(void *), void *arg)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status), "child died with status %#x", status);
 	return WEXITSTATUS(status);
+}
+
+bool kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int ma = 0, mi = 0;
+	struct utsname u;
+
+	cr_assert_eq(uname(&u), 0);
+	cr_assert_eq(sscanf(u.release, "%u.%u", &ma, &mi), 2,
+		     "kernel release '%s'", u.release);
+	return ma > major || (ma == major && mi >= minor);
 }

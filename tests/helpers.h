@@ -3,6 +3,7 @@
 #ifndef MAPDEMO_TEST_HELPERS_H
 #define MAPDEMO_TEST_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,11 @@ struct mapdemo_probe_result probe_page(void *page, int access);
 
 /* Run @fn(arg) in a fork child; returns its exit status (0-255). */
 int in_child(int (*fn)(void *), void *arg);
+
+/*
+ * Is the running kernel @major.@minor or later?  For the tests that
+ * assert what each kernel answers where an upstream change moved it.
+ */
+bool kernel_at_least(unsigned int major, unsigned int minor);
 
 #endif
