@@ -31,6 +31,45 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 #endif
 
 /*
+ * 6.3 again: vm_flags_mod() sets and clears in one write.
+ */
+#ifndef MAPDEMO_HAVE_VM_FLAGS_SET
+static inline void vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
+				vm_flags_t clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+}
+#endif
+
+/*
+ * How a mapping is set up: ->mmap_prepare (6.16, c84bf6dd2b83, "mm:
+ * introduce new .mmap_prepare() file callback") where the descriptor has
+ * vma_flags_t flags (after 6.18), else ->mmap.  The 6.16 to 6.18 descriptor,
+ * with a plain vm_flags field, gets ->mmap, which those kernels still
+ * call.
+ */
+#if defined(MAPDEMO_HAVE_MMAP_PREPARE) && defined(MAPDEMO_HAVE_DESC_VMA_FLAGS)
+#define MAPDEMO_USE_MMAP_PREPARE 1
+int mapdemo_setup_mmap_prepare(struct vm_area_desc *desc);
+#define MAPDEMO_FOP_SETUP	.mmap_prepare = mapdemo_setup_mmap_prepare
+
+/* The descriptor's flags as the VM_* word the modes test and set. */
+static inline vm_flags_t mapdemo_desc_flags(const struct vm_area_desc *desc)
+{
+	return vma_flags_to_legacy(desc->vma_flags);
+}
+
+static inline void mapdemo_desc_set_flags(struct vm_area_desc *desc,
+					  vm_flags_t flags)
+{
+	desc->vma_flags = legacy_to_vma_flags(flags);
+}
+#else
+int mapdemo_setup_mmap(struct file *file, struct vm_area_struct *vma);
+#define MAPDEMO_FOP_SETUP	.mmap = mapdemo_setup_mmap
+#endif
+
+/*
  * The mm's default address search for a mapping of @file.
  * 6.10, "mm: switch mm->get_unmapped_area() to a flag", replaced the
  * mm->get_unmapped_area pointer with mm_get_unmapped_area(mm, ...); a

@@ -58,7 +58,7 @@ u32 mapdemo_dma_default_style(void)
 	return default_style;
 }
 
-static int dma_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
 	unsigned long nr = mapdemo_dma_buffer.nr_pages;
 
@@ -69,15 +69,15 @@ static int dma_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 	 * fd).  Refusing the rest keeps every VMA of ours out of
 	 * is_cow_mapping(), which the core BUG()s on for PFN inserts.
 	 */
-	if (!(vma->vm_flags & VM_MAYSHARE))
+	if (!(req->flags & VM_MAYSHARE))
 		return -EINVAL;
-	if (vma->vm_pgoff >= nr || vma_pages(vma) > nr - vma->vm_pgoff)
+	if (req->pgoff >= nr || req->pages > nr - req->pgoff)
 		return -EINVAL;
 
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	req->flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	if (mf->dma_style == MAPDEMO_DMA_PFN)
-		vm_flags_set(vma, VM_PFNMAP | VM_IO);
-	vma->vm_ops = &mapdemo_dma_vm_ops;
+		req->flags |= VM_PFNMAP | VM_IO;
+	req->vm_ops = &mapdemo_dma_vm_ops;
 	return 0;
 }
 

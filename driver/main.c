@@ -101,21 +101,20 @@ static int mapdemo_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int mapdemo_mmap(struct file *file, struct vm_area_struct *vma)
+int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
-	struct mapdemo_file *mf = file->private_data;
 	int ret;
 
 	/* Executable device memory is an attack vector: refuse it. */
 	if (!allow_exec) {
-		if (vma->vm_flags & VM_EXEC)
+		if (req->flags & VM_EXEC)
 			return -EPERM;
 		/* and make a later mprotect(PROT_EXEC) fail with EACCES */
-		vm_flags_clear(vma, VM_MAYEXEC);
+		req->flags &= ~VM_MAYEXEC;
 	}
 
 	mutex_lock(&mf->lock);
-	ret = mapdemo_modes[mf->mode]->mmap(mf, vma);
+	ret = mapdemo_modes[mf->mode]->mmap(mf, req);
 	mutex_unlock(&mf->lock);
 
 	if (!ret) {
@@ -273,7 +272,7 @@ static const struct file_operations mapdemo_fops = {
 	.owner		= THIS_MODULE,
 	.open		= mapdemo_open,
 	.release	= mapdemo_release,
-	.mmap		= mapdemo_mmap,
+	MAPDEMO_FOP_SETUP,	/* ->mmap_prepare or ->mmap: setup_*.c */
 	.read_iter	= mapdemo_read_iter,
 	.write_iter	= mapdemo_write_iter,
 	.llseek		= mapdemo_llseek,
@@ -326,9 +325,12 @@ static int __init mapdemo_init(void)
 	ret = mapdemo_pages_init();
 	if (ret)
 		goto err_stats;
-	ret = mapdemo_zero_init();
+	ret = mapdemo_fs_init();
 	if (ret)
 		goto err_pages;
+	ret = mapdemo_zero_init();
+	if (ret)
+		goto err_fs;
 	ret = mapdemo_sparse_init();
 	if (ret)
 		goto err_zero;
@@ -348,6 +350,8 @@ err_sparse:
 	mapdemo_sparse_exit();
 err_zero:
 	mapdemo_zero_exit();
+err_fs:
+	mapdemo_fs_exit();
 err_pages:
 	mapdemo_pages_exit();
 err_stats:
@@ -361,6 +365,7 @@ static void __exit mapdemo_exit(void)
 	mapdemo_dma_exit();
 	mapdemo_sparse_exit();
 	mapdemo_zero_exit();
+	mapdemo_fs_exit();
 	mapdemo_pages_exit();
 	mapdemo_stats_exit();
 }

@@ -51,12 +51,30 @@ struct mapdemo_file {
 };
 
 /*
+ * A mapping being set up, as a mode sees it, whichever way the kernel
+ * sets mappings up (->mmap_prepare or ->mmap: setup_desc.c, setup_vma.c).
+ * @flags are the mapping's VM_* flags, which the mode may add to or take
+ * from; @file is the device file mapped, which the mode may replace with
+ * a file of its own (object.c; the request then owns a reference on it).
+ */
+struct mapdemo_map_req {
+	struct file *file;
+	vm_flags_t flags;
+	unsigned long pgoff;
+	unsigned long pages;
+	const struct vm_operations_struct *vm_ops;
+};
+
+/* main.c: set up the mapping @req of the open file @mf */
+int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req);
+
+/*
  * What a mode provides.  ->mmap is called with mf->lock held and the
  * mode fixed; the others may be NULL (read and write then fail with
  * -EINVAL, lseek is noop_llseek, the address is the mm's default).
  */
 struct mapdemo_mode_ops {
-	int (*mmap)(struct mapdemo_file *mf, struct vm_area_struct *vma);
+	int (*mmap)(struct mapdemo_file *mf, struct mapdemo_map_req *req);
 	ssize_t (*read_iter)(struct kiocb *iocb, struct iov_iter *to);
 	ssize_t (*write_iter)(struct kiocb *iocb, struct iov_iter *from);
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
@@ -78,6 +96,8 @@ void mapdemo_dma_exit(void);
 
 /* stats.c */
 void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);
+void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
+		       unsigned long n);
 void mapdemo_stats_fill(struct mapdemo_counters __percpu *stats,
 			struct mapdemo_stats *out);
 struct mapdemo_counters __percpu *mapdemo_device_stats(void);
@@ -103,9 +123,35 @@ void mapdemo_page_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 		       struct page *page);
 void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 			   bool was_allocated);
+void mapdemo_pool_drain(struct mapdemo_file *mf, struct mapdemo_pool *pool);
+int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			struct address_space *mapping, pgoff_t index,
+			struct folio **foliop);
 int mapdemo_pages_init(void);
 void mapdemo_pages_exit(void);
 extern unsigned long mapdemo_max_pages;
+
+/* fs.c: the driver's pseudo filesystem */
+struct vfsmount *mapdemo_fs_mount(void);
+struct inode *mapdemo_fs_inode(const struct address_space_operations *aops);
+int mapdemo_fs_init(void);
+void mapdemo_fs_exit(void);
+
+/*
+ * object.c: the file of one zero or sparse mode mmap(), which its VMAs
+ * map instead of /dev/mapdemo.  @dev_file is the file that was mmap()ed;
+ * the object holds it, and with it @mf.
+ */
+struct mapdemo_object {
+	struct file *dev_file;
+	struct mapdemo_file *mf;
+	void (*release)(struct mapdemo_object *obj);
+};
+
+extern const struct file_operations mapdemo_object_fops;
+int mapdemo_object_attach(struct mapdemo_map_req *req,
+			  struct mapdemo_object *obj, struct inode *inode,
+			  void (*release)(struct mapdemo_object *obj));
 
 /* zero.c */
 int mapdemo_zero_init(void);
@@ -129,9 +175,14 @@ unsigned long mapdemo_aligned_unmapped_area(struct file *file,
 					    unsigned long pgoff,
 					    unsigned long flags);
 
+/* The open file of /dev/mapdemo that @vma's mapping was made through. */
 static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
 {
-	return vma->vm_file->private_data;
+	struct file *file = vma->vm_file;
+
+	if (file->f_op == &mapdemo_object_fops)
+		return ((struct mapdemo_object *)file->private_data)->mf;
+	return file->private_data;
 }
 
 #endif /* _MAPDEMO_H */

@@ -20,6 +20,7 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/pagemap.h>
 #include <linux/spinlock.h>
 
 #include "mapdemo.h"
@@ -113,6 +114,66 @@ void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 		atomic_long_dec(&pages_in_use);
 		mapdemo_count(mf, MD_STAT_PAGES_FREED);
 	}
+}
+
+/*
+ * Every page of @pool is gone from the driver: give back their charge at
+ * once (a zero-mode mapping's pages, dropped from its page cache as the
+ * mapping goes).
+ */
+void mapdemo_pool_drain(struct mapdemo_file *mf, struct mapdemo_pool *pool)
+{
+	unsigned long n;
+
+	spin_lock(&cap_lock);
+	n = pool->allocated;
+	pool_update(pool, pool->reserved, 0, true);
+	spin_unlock(&cap_lock);
+	atomic_long_sub(n, &pages_in_use);
+	mapdemo_count_add(mf, MD_STAT_PAGES_FREED, n);
+}
+
+/*
+ * The page of @mapping at @index, locked and with a reference, allocated
+ * zeroed and charged to @pool if the mapping has none there yet: how
+ * sparse mode's buffer and zero mode's mappings fill their page caches.
+ * -ENOSPC when the cap forbids a page.  The page cache charges the page
+ * to the memory cgroup, so no __GFP_ACCOUNT here.
+ */
+int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			struct address_space *mapping, pgoff_t index,
+			struct folio **foliop)
+{
+	struct folio *folio;
+	struct page *page;
+	int ret;
+
+	for (;;) {
+		folio = mapdemo_filemap_lock_folio(mapping, index);
+		if (!IS_ERR(folio))
+			break;
+
+		page = mapdemo_page_alloc(mf, pool, 0);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		folio = page_folio(page);
+		/* zeroed by the allocator, so up to date before anyone sees it */
+		__folio_mark_uptodate(folio);
+		__folio_set_locked(folio);
+		ret = filemap_add_folio(mapping, folio, index, GFP_KERNEL);
+		if (!ret) {
+			/* dirty: neither reclaim nor drop_caches may drop it */
+			folio_mark_dirty(folio);
+			break;
+		}
+		__folio_clear_locked(folio);
+		mapdemo_page_free(mf, pool, page);
+		if (ret != -EEXIST)
+			return ret;
+		/* another fault or write added it first: use theirs */
+	}
+	*foliop = folio;
+	return 0;
 }
 
 /*

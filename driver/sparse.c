@@ -24,15 +24,12 @@
 
 #include <linux/fs.h>
 #include <linux/highmem.h>
-#include <linux/mount.h>
 #include <linux/pagemap.h>
-#include <linux/pseudo_fs.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/uio.h>
 
 #include "mapdemo.h"
-
-#define SPARSE_FS_MAGIC 0x6d647370	/* "mdsp" */
 
 static unsigned long long sparse_size = 16 << 20;
 module_param(sparse_size, ullong, 0444);
@@ -43,19 +40,28 @@ static bool sparse_fault_around = true;
 module_param(sparse_fault_around, bool, 0644);
 MODULE_PARM_DESC(sparse_fault_around, "map populated neighbours of a faulting page (default on; read at mmap)");
 
-static struct vfsmount *sparse_mnt;
 static struct inode *sparse_inode;
 
 /*
- * sparse_lock serialises mmap(), the last unmap and reset/resize, so that
- * the buffer changes size or loses pages only while nothing maps it.  It
- * nests inside mmap_lock (vm_ops->open/close run under it) and is never
- * held across a copy to or from userspace.
+ * sparse_lock serialises mmap(), the end of a mapping and reset/resize,
+ * so that the buffer changes size or loses pages only while nothing maps
+ * it.  It nests inside mmap_lock (->mmap runs under it) and is never held
+ * across a copy to or from userspace.
+ *
+ * A mapping is counted from its mmap() until its file (object.c) is
+ * released, which is after the last of its VMAs is closed, or when the
+ * mmap() fails after ->mmap: so the count is right whatever the core does
+ * with the VMAs in between.
  */
 static DEFINE_MUTEX(sparse_lock);
-static unsigned long sparse_vmas;	/* VMAs mapping the buffer */
-static unsigned long sparse_reserving;	/* those without VM_NORESERVE */
+static unsigned long sparse_maps;	/* mappings of the buffer */
+static unsigned long sparse_reserving;	/* those without MAP_NORESERVE */
 static unsigned long sparse_reserved;	/* pages reserved for them */
+
+struct sparse_map {
+	struct mapdemo_object obj;
+	bool reserve;			/* counted in sparse_reserving */
+};
 
 /* The pages in the buffer; pages.c owns its fields (under its own lock). */
 static struct mapdemo_pool sparse_pool;
@@ -86,43 +92,11 @@ static const struct address_space_operations sparse_aops = {
 	.free_folio	= sparse_free_folio,
 };
 
-/*
- * The page at @index, locked and with a reference, allocated zeroed if
- * the buffer has none there yet.  -ENOSPC when the cap forbids one.
- */
 static int sparse_get_folio(struct mapdemo_file *mf, pgoff_t index,
 			    struct folio **foliop)
 {
-	struct address_space *mapping = sparse_mapping();
-	struct folio *folio;
-	struct page *page;
-	int ret;
-
-	for (;;) {
-		folio = mapdemo_filemap_lock_folio(mapping, index);
-		if (!IS_ERR(folio))
-			break;
-
-		page = mapdemo_page_alloc(mf, &sparse_pool, 0);
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		folio = page_folio(page);
-		/* zeroed by the allocator, so up to date before anyone sees it */
-		__folio_mark_uptodate(folio);
-		__folio_set_locked(folio);
-		ret = filemap_add_folio(mapping, folio, index, GFP_KERNEL);
-		if (!ret) {
-			folio_mark_dirty(folio);
-			break;
-		}
-		__folio_clear_locked(folio);
-		mapdemo_page_free(mf, &sparse_pool, page);
-		if (ret != -EEXIST)
-			return ret;
-		/* another fault or write added it first: use theirs */
-	}
-	*foliop = folio;
-	return 0;
+	return mapdemo_cache_folio(mf, &sparse_pool, sparse_mapping(), index,
+				   foliop);
 }
 
 /* Zero the bytes of the last page past @size, if that page exists. */
@@ -220,25 +194,35 @@ static vm_fault_t sparse_page_mkwrite(struct vm_fault *vmf)
 
 static void sparse_vm_open(struct vm_area_struct *vma)
 {
-	mutex_lock(&sparse_lock);
-	sparse_vmas++;
-	if (!(vma->vm_flags & VM_NORESERVE))
-		sparse_reserving++;
-	mutex_unlock(&sparse_lock);
 	mapdemo_vma_opened(vma);
 }
 
 static void sparse_vm_close(struct vm_area_struct *vma)
 {
 	mapdemo_vma_closed(vma);
-	mutex_lock(&sparse_lock);
-	if (!(vma->vm_flags & VM_NORESERVE) && !--sparse_reserving) {
+}
+
+/* sparse_lock held: the last reserving mapping gives the reservation back */
+static void sparse_unreserve_one(void)
+{
+	if (!--sparse_reserving) {
 		mapdemo_pool_unreserve(&sparse_pool, sparse_reserved);
 		sparse_reserved = 0;
 	}
-	if (!--sparse_vmas)
+}
+
+/* A mapping is gone, all its VMAs with it. */
+static void sparse_map_release(struct mapdemo_object *obj)
+{
+	struct sparse_map *sm = container_of(obj, struct sparse_map, obj);
+
+	mutex_lock(&sparse_lock);
+	if (sm->reserve)
+		sparse_unreserve_one();
+	if (!--sparse_maps)
 		sparse_zero_tail(i_size_read(sparse_inode));
 	mutex_unlock(&sparse_lock);
+	kfree(sm);
 }
 
 static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
@@ -279,15 +263,21 @@ static const struct vm_operations_struct sparse_vm_ops_no_around = {
  * A mapping without MAP_NORESERVE reserves the whole buffer against the
  * cap: pages are shared between every mapper, so any one of them may
  * populate all of it.  The reservation is held until the last such
- * mapping goes.
+ * mapping goes.  Each mapping maps a file of its own (object.c) of the
+ * buffer's inode, so its VMAs never merge with another mapping's.
  */
-static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int sparse_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
-	bool reserve = !(vma->vm_flags & VM_NORESERVE);
+	struct sparse_map *sm;
 	int ret = 0;
 
+	sm = kzalloc(sizeof(*sm), GFP_KERNEL);
+	if (!sm)
+		return -ENOMEM;
+	sm->reserve = !(req->flags & VM_NORESERVE);
+
 	mutex_lock(&sparse_lock);
-	if (reserve && !sparse_reserving) {
+	if (sm->reserve && !sparse_reserving) {
 		unsigned long pages = sparse_pages(i_size_read(sparse_inode));
 
 		ret = mapdemo_pool_reserve(&sparse_pool, pages);
@@ -295,12 +285,22 @@ static int sparse_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
 			goto out;
 		sparse_reserved = pages;
 	}
-	sparse_vmas++;
-	sparse_reserving += reserve;
-	vma->vm_ops = READ_ONCE(sparse_fault_around) ? &sparse_vm_ops :
+	sparse_reserving += sm->reserve;
+	ihold(sparse_inode);
+	ret = mapdemo_object_attach(req, &sm->obj, sparse_inode,
+				    sparse_map_release);
+	if (ret) {
+		if (sm->reserve)
+			sparse_unreserve_one();
+		goto out;
+	}
+	sm = NULL;
+	sparse_maps++;
+	req->vm_ops = READ_ONCE(sparse_fault_around) ? &sparse_vm_ops :
 						       &sparse_vm_ops_no_around;
 out:
 	mutex_unlock(&sparse_lock);
+	kfree(sm);
 	return ret;
 }
 
@@ -448,7 +448,7 @@ static long sparse_reset(void)
 	long ret = 0;
 
 	mutex_lock(&sparse_lock);
-	if (sparse_vmas)
+	if (sparse_maps)
 		ret = -EBUSY;
 	else
 		sparse_truncate(0, i_size_read(sparse_inode));
@@ -468,7 +468,7 @@ static long sparse_resize(u64 __user *arg)
 		return -EINVAL;
 
 	mutex_lock(&sparse_lock);
-	if (sparse_vmas) {
+	if (sparse_maps) {
 		ret = -EBUSY;
 	} else {
 		/*
@@ -498,17 +498,6 @@ long mapdemo_sparse_ioctl(struct mapdemo_file *mf, unsigned int cmd,
 	}
 }
 
-static int sparse_init_fs_context(struct fs_context *fc)
-{
-	return init_pseudo(fc, SPARSE_FS_MAGIC) ? 0 : -ENOMEM;
-}
-
-static struct file_system_type sparse_fs_type = {
-	.name			= "mapdemo_sparse",
-	.init_fs_context	= sparse_init_fs_context,
-	.kill_sb		= kill_anon_super,
-};
-
 int mapdemo_sparse_init(void)
 {
 	if (sparse_size > MAX_LFS_FILESIZE) {
@@ -517,18 +506,9 @@ int mapdemo_sparse_init(void)
 		return -EINVAL;
 	}
 
-	sparse_mnt = kern_mount(&sparse_fs_type);
-	if (IS_ERR(sparse_mnt))
-		return PTR_ERR(sparse_mnt);
-	sparse_inode = alloc_anon_inode(sparse_mnt->mnt_sb);
-	if (IS_ERR(sparse_inode)) {
-		kern_unmount(sparse_mnt);
+	sparse_inode = mapdemo_fs_inode(&sparse_aops);
+	if (IS_ERR(sparse_inode))
 		return PTR_ERR(sparse_inode);
-	}
-	sparse_inode->i_mapping->a_ops = &sparse_aops;
-	mapping_set_unevictable(sparse_inode->i_mapping);
-	/* order-0 pages only: the pool counts pages, not folios */
-	mapping_set_gfp_mask(sparse_inode->i_mapping, GFP_HIGHUSER);
 	i_size_write(sparse_inode, sparse_size);
 	return 0;
 }
@@ -537,5 +517,4 @@ void mapdemo_sparse_exit(void)
 {
 	truncate_inode_pages_final(sparse_inode->i_mapping);
 	iput(sparse_inode);
-	kern_unmount(sparse_mnt);
 }

@@ -25,6 +25,14 @@ void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat)
 		this_cpu_inc(mf->stats->v[stat]);
 }
 
+void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
+		       unsigned long n)
+{
+	this_cpu_add(device_stats->v[stat], n);
+	if (mf)
+		this_cpu_add(mf->stats->v[stat], n);
+}
+
 static void stats_sum(struct mapdemo_counters __percpu *stats, u64 *sum)
 {
 	int cpu, i;

@@ -3,37 +3,45 @@
  * zero mode: fresh zero-filled pages for every mapping, like /dev/zero,
  * but served by our own ->fault instead of being handed to shmem.
  *
- * Each mmap() gets a struct zero_map holding the pages faulted into it,
- * indexed by page offset.  The VMAs that descend from that mmap() - its
- * splits, its mremap()ed moves, its copies in fork children - share the
- * zero_map and its pages, which is what makes MAP_SHARED shared.  The
- * pages are freed when the last of those VMAs is closed.
+ * Each mmap() gets a struct zero_map and a file of its own (object.c)
+ * whose page cache holds the pages faulted into the mapping, indexed by
+ * page offset.  The VMAs that descend from that mmap() - its splits, its
+ * mremap()ed moves, its copies in fork children - map that file and share
+ * its pages, which is what makes MAP_SHARED shared; the pages are freed
+ * when the last of those VMAs is gone.  As pages of a file they have an
+ * owner and an index, as /dev/zero's shmem pages do: shared futexes,
+ * get_user_pages() and the rest of the core that keys on the page's
+ * mapping treat them alike.
  *
- * MAP_PRIVATE read faults map the shared (still zero) page read-only;
+ * MAP_PRIVATE read faults map the mapping's (still zero) page read-only;
  * the first write makes the core copy it into an anonymous page, so
- * private writes never reach the zero_map.
+ * private writes never reach the page cache.
  *
  * Against the max_pages cap each zero_map is a pool: mmap() reserves its
  * length unless MAP_NORESERVE, and the reservation goes with the zero_map.
  * A mapping grown by mremap() allocates past its reservation; those pages
  * are checked against the cap one by one, as MAP_NORESERVE pages are.
  */
+#include <linux/fs.h>
 #include <linux/highmem.h>
-#include <linux/refcount.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <linux/xarray.h>
 
 #include "mapdemo.h"
 
 struct zero_map {
-	refcount_t users;		/* VMAs sharing @pages */
-	struct mapdemo_file *mf;	/* the file mapped; outlives its VMAs */
-	struct xarray pages;		/* page offset -> struct page */
+	struct mapdemo_object obj;	/* the mapping's file */
+	struct address_space *pages;	/* its page cache */
 	struct mapdemo_pool pool;	/* the cap's view of @pages */
 	unsigned long reserved;		/* pages reserved at mmap() */
 };
+
+static struct zero_map *vma_zero_map(struct vm_area_struct *vma)
+{
+	return container_of(vma->vm_file->private_data, struct zero_map, obj);
+}
 
 /*
  * The sources for private write faults: the core copies one into the new
@@ -44,97 +52,64 @@ struct zero_map {
  */
 static DEFINE_PER_CPU(struct page *, cow_source);
 
+/* The page cache is never written back: its pages stay until truncated. */
+static const struct address_space_operations zero_aops = {
+	.dirty_folio	= noop_dirty_folio,
+};
+
 static void zero_vm_open(struct vm_area_struct *vma)
 {
-	struct zero_map *zm = vma->vm_private_data;
-
-	refcount_inc(&zm->users);
 	mapdemo_vma_opened(vma);
-}
-
-static void zero_map_free(struct zero_map *zm)
-{
-	struct page *page;
-	unsigned long idx;
-
-	xa_for_each(&zm->pages, idx, page)
-		mapdemo_page_free(zm->mf, &zm->pool, page);
-	xa_destroy(&zm->pages);
-	mapdemo_pool_unreserve(&zm->pool, zm->reserved);
-	kfree(zm);
 }
 
 static void zero_vm_close(struct vm_area_struct *vma)
 {
-	struct zero_map *zm = vma->vm_private_data;
-
 	mapdemo_vma_closed(vma);
-	if (refcount_dec_and_test(&zm->users))
-		zero_map_free(zm);
+}
+
+/* The last VMA of the mapping is gone: so are its pages. */
+static void zero_map_release(struct mapdemo_object *obj)
+{
+	struct zero_map *zm = container_of(obj, struct zero_map, obj);
+
+	/* pages pinned elsewhere (vmsplice, O_DIRECT) live on without us */
+	truncate_inode_pages(zm->pages, 0);
+	mapdemo_pool_drain(obj->mf, &zm->pool);
+	mapdemo_pool_unreserve(&zm->pool, zm->reserved);
+	kfree(zm);
 }
 
 /*
- * Find the page at @pgoff, allocating it zeroed on first touch.  Past
- * the cap the fault is a SIGBUS: the OOM killer could free nothing that
- * the cap would then let us use.
+ * Past the cap the fault is a SIGBUS: the OOM killer could free nothing
+ * that the cap would then let us use.
  */
-static struct page *zero_map_page(struct zero_map *zm, pgoff_t pgoff,
-				  vm_fault_t *err)
-{
-	struct page *page, *old;
-
-	page = xa_load(&zm->pages, pgoff);
-	if (page)
-		return page;
-
-	page = mapdemo_page_alloc(zm->mf, &zm->pool, __GFP_ACCOUNT);
-	if (IS_ERR(page)) {
-		*err = PTR_ERR(page) == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
-		return NULL;
-	}
-
-	/*
-	 * Two threads may fault the same offset at once; the xarray's own
-	 * lock (taken inside xa_cmpxchg) decides which page wins.
-	 */
-	old = xa_cmpxchg(&zm->pages, pgoff, NULL, page, GFP_KERNEL);
-	if (xa_is_err(old)) {
-		mapdemo_page_free(zm->mf, &zm->pool, page);
-		*err = VM_FAULT_OOM;
-		return NULL;
-	}
-	if (old) {
-		mapdemo_page_free(zm->mf, &zm->pool, page);
-		page = old;
-	}
-	return page;
-}
-
 static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 {
-	struct zero_map *zm = vmf->vma->vm_private_data;
-	vm_fault_t err = 0;
+	struct zero_map *zm = vma_zero_map(vmf->vma);
+	struct mapdemo_file *mf = zm->obj.mf;
+	struct folio *folio;
 	struct page *page;
+	int err;
 
-	mapdemo_count(zm->mf, MD_STAT_FAULTS);
+	mapdemo_count(mf, MD_STAT_FAULTS);
 
 	if (vmf->cow_page) {
 		/* A private write: only the copy source is needed. */
-		mapdemo_count(zm->mf, MD_STAT_COW);
+		mapdemo_count(mf, MD_STAT_COW);
 		/* a migration after this read only costs some sharing */
 		page = this_cpu_read(cow_source);
-	} else {
-		page = zero_map_page(zm, vmf->pgoff, &err);
-		if (!page) {
-			mapdemo_count(zm->mf, err == VM_FAULT_SIGBUS ?
-				      MD_STAT_SIGBUS : MD_STAT_OOM);
-			return err;
-		}
+		get_page(page);
+		vmf->page = page;
+		return 0;
 	}
 
-	get_page(page);
-	vmf->page = page;
-	return 0;
+	err = mapdemo_cache_folio(mf, &zm->pool, zm->pages, vmf->pgoff, &folio);
+	if (err) {
+		mapdemo_count(mf, err == -ENOSPC ? MD_STAT_SIGBUS : MD_STAT_OOM);
+		return err == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+	}
+	vmf->page = folio_file_page(folio, vmf->pgoff);
+	return VM_FAULT_LOCKED;
 }
 
 static const struct vm_operations_struct zero_vm_ops = {
@@ -143,29 +118,41 @@ static const struct vm_operations_struct zero_vm_ops = {
 	.fault	= zero_vm_fault,
 };
 
-static int zero_mmap(struct mapdemo_file *mf, struct vm_area_struct *vma)
+static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 {
 	struct zero_map *zm;
+	struct inode *inode;
 	int ret;
 
 	zm = kzalloc(sizeof(*zm), GFP_KERNEL);
 	if (!zm)
 		return -ENOMEM;
-	if (!(vma->vm_flags & VM_NORESERVE)) {
-		ret = mapdemo_pool_reserve(&zm->pool, vma_pages(vma));
-		if (ret) {
-			kfree(zm);
-			return ret;
-		}
-		zm->reserved = vma_pages(vma);
+	if (!(req->flags & VM_NORESERVE)) {
+		ret = mapdemo_pool_reserve(&zm->pool, req->pages);
+		if (ret)
+			goto err_free;
+		zm->reserved = req->pages;
 	}
-	refcount_set(&zm->users, 1);
-	zm->mf = mf;
-	xa_init(&zm->pages);
+	inode = mapdemo_fs_inode(&zero_aops);
+	if (IS_ERR(inode)) {
+		ret = PTR_ERR(inode);
+		goto err_unreserve;
+	}
+	/* no end: the offset is anything mmap() accepts */
+	i_size_write(inode, MAX_LFS_FILESIZE);
+	zm->pages = inode->i_mapping;
+	ret = mapdemo_object_attach(req, &zm->obj, inode, zero_map_release);
+	if (ret)
+		goto err_unreserve;
 
-	vma->vm_private_data = zm;
-	vma->vm_ops = &zero_vm_ops;
+	req->vm_ops = &zero_vm_ops;
 	return 0;
+
+err_unreserve:
+	mapdemo_pool_unreserve(&zm->pool, zm->reserved);
+err_free:
+	kfree(zm);
+	return ret;
 }
 
 /* read() gives zeros and write() swallows, as /dev/zero does. */

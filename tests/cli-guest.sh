@@ -17,6 +17,23 @@ run() {
 	[ $rc -eq "$want" ] || { echo "# mapdemo $*: status $rc"; sed 's/^/# /' $out $err; return 1; }
 }
 has() { grep -q -- "$1" "$2" || { echo "# no '$1' in:"; sed 's/^/# /' "$2"; return 1; }; }
+# byte_at MODE OFFSET: the byte there, as two hex digits
+byte_at() { mapdemo dump --mode "$1" --offset "$2" --length 1 | od -An -tx1 | tr -d ' \n'; }
+
+# The default map command of a mode with a device-wide buffer changes no
+# byte of it (the default touch is a write that keeps the bytes).
+unchanged_by_default() {	# unchanged_by_default MODE
+	before=$(byte_at "$1" 0)
+	run 0 map --mode "$1" --length 4K && has '^touched 1 pages (write)' $out || return 1
+	after=$(byte_at "$1" 0)
+	[ "$before" = "$after" ] || { echo "# $1 byte 0 was $before, $after after 'mapdemo map --mode $1 --length 4K'"; return 1; }
+	run 0 map --mode "$1" --length 4K --touch fill=0x51 && [ "$(byte_at "$1" 0)" = 51 ] ||
+		{ echo "# --touch fill=0x51 did not store 0x51 at $1 byte 0"; return 1; }
+	run 0 map --mode "$1" --length 4K --flags shared,populate || return 1
+	run 0 map --mode "$1" --length 4K --probe write || return 1
+	after=$(byte_at "$1" 0)
+	[ "$after" = 51 ] || { echo "# $1 byte 0 was 51, $after after the default map commands"; return 1; }
+}
 
 run 0 info && has '^module *live$' $out && has '^default mode *zero$' $out &&
 	has '^page size *4096$' $out
@@ -48,6 +65,11 @@ run 1 map --length 16K --prot r --touch write &&
 	[ "$(wc -l < $err)" -eq 1 ] && has '^unmapped: pages live 0, vmas live 0$' $out
 tap $? "map --touch write on a read-only mapping: reported, exit 1, unmapped"
 
+# an unnamed PROT bit is printed as a 0x word, not as nothing
+mapdemo map --length 4K --prot rw,0x1000000 --touch none > $out 2> $err
+grep -q 'rw-|0x1000000' $out $err || { echo "# no 'rw-|0x1000000' in:"; sed 's/^/# /' $out $err; false; }
+tap $? "map --prot rw,0x1000000: the unnamed bit is printed"
+
 run 1 map --prot rwx && has "^mapdemo: map: mmap(length 65536, rwx, shared, offset 0): Operation not permitted$" $err
 tap $? "map --prot rwx: PROT_EXEC refused, exit 1"
 
@@ -68,11 +90,15 @@ tap $? "load when loaded: exit 1"
 # sparse mode: the device-wide buffer, SIGBUS past its end
 size=$(mapdemo info | sed -n 's/^sparse size *//p')
 mib=1048576
-run 0 map --mode sparse --offset 1M --length 8K --touch write &&
-	has '^touched 2 pages (write)' $out
-tap $? "map --mode sparse --touch write"
+run 0 map --mode sparse --offset 1M --length 8K --touch fill=0x5a &&
+	has '^touched 2 pages (fill 0x5a)' $out
+tap $? "map --mode sparse --touch fill=0x5a"
 [ "$(mapdemo dump --mode sparse --offset $((mib + 4095)) --length 2 | od -An -tx1 | tr -d ' \n' | cut -c3-)" = 5a ]
-tap $? "dump at an unaligned offset shows the byte the touch wrote"
+tap $? "dump at an unaligned offset shows the byte the fill wrote"
+run 0 map --mode sparse --offset 1M --length 8K --touch write &&
+	has '^touched 2 pages (write)' $out &&
+	[ "$(byte_at sparse $((mib + 4096)))" = 5a ]
+tap $? "map --mode sparse --touch write: a write fault that keeps the byte"
 [ "$(mapdemo dump --mode sparse --offset $((size - 10)) | wc -c)" -eq 10 ]
 tap $? "dump without --length stops at the sparse buffer's end"
 run 1 dump --mode sparse --offset "$size" && has "is past the end of the $size-byte sparse buffer" $err
@@ -87,10 +113,17 @@ run 0 map --mode sparse --offset $((size - 4096)) --length 12K --touch none --pr
 tap $? "map --probe read across the sparse buffer's end: ok, then SIGBUS"
 
 # dma mode: MAP_SHARED only, either style
-run 0 map --mode dma --length 8K --touch write && has '^touched 2 pages (write)' $out
-tap $? "map --mode dma --touch write"
-[ "$(mapdemo dump --mode dma --offset 4096 --length 1 | od -An -tx1 | tr -d ' \n')" = 5a ]
-tap $? "dump --mode dma shows the byte the touch wrote"
+unchanged_by_default sparse
+tap $? "map --mode sparse, the defaults: the shared buffer's bytes are unchanged"
+unchanged_by_default dma
+tap $? "map --mode dma, the defaults: the shared buffer's bytes are unchanged"
+run 0 map --mode dma --length 8K --touch fill=0x5a && has '^touched 2 pages (fill 0x5a)' $out
+tap $? "map --mode dma --touch fill=0x5a"
+[ "$(byte_at dma 4096)" = 5a ]
+tap $? "dump --mode dma shows the byte the fill wrote"
+run 0 map --mode dma --length 8K --touch write && has '^touched 2 pages (write)' $out &&
+	[ "$(byte_at dma 4096)" = 5a ]
+tap $? "map --mode dma --touch write: a write fault that keeps the byte"
 run 0 map --mode dma --dma-style page --length 8K --touch read
 tap $? "map --mode dma --dma-style page"
 run 1 map --mode dma --flags private && has 'Invalid argument' $err

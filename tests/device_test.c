@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The device: the mode ioctl, info, stats by ioctl and in sysfs. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -108,23 +109,54 @@ static unsigned long long sysfs_stat(const char *name)
 	return v;
 }
 
+/* Every counter of struct mapdemo_stats, by its sysfs name. */
+#define STAT_FIELDS(X) \
+	X(mmaps) X(faults) X(fault_around) X(huge_faults) X(cow) X(mkwrite) \
+	X(pages_alloc) X(pages_freed) X(pages_live) X(sigbus) X(oom) X(vmas_live)
+#define COUNT_ONE(f) + 1
+#define NSTATS (0 STAT_FIELDS(COUNT_ONE))
+
+/* The files of the stats directory, "." and ".." left out. */
+static int sysfs_stat_files(void)
+{
+	struct dirent *d;
+	int n = 0;
+	DIR *dir = opendir("/sys/class/misc/mapdemo/stats");
+
+	cr_assert_not_null(dir, "opendir: %s", strerror(errno));
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
 Test(device, sysfs_stats_match_ioctl)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
 	size_t len = 5 * page_size;
 	struct mapdemo_stats st;
-	char *p;
+	char *p, *q;
 
+	/* counters that are not all zero: faults, copies, live pages and VMAs */
 	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	memset(p, 1, len);
+	q = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	cr_assert_neq(q, MAP_FAILED);
+	q[0] = 1;	/* a private write fault: the driver's page, copied */
+	cr_assert_eq(q[page_size], 0);
+	cr_assert_eq(munmap(q, len), 0);
 	st = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
-	cr_assert_eq(sysfs_stat("pages_live"), st.pages_live);
-	cr_assert_eq(sysfs_stat("vmas_live"), st.vmas_live);
-	cr_assert_eq(sysfs_stat("faults"), st.faults);
-	cr_assert_eq(sysfs_stat("mmaps"), st.mmaps);
-	cr_assert_eq(sysfs_stat("pages_alloc"), st.pages_alloc);
+	cr_assert_eq(sysfs_stat_files(), NSTATS, "%d files in sysfs, %d counters",
+		     sysfs_stat_files(), NSTATS);
+#define CHECK_ONE(f) cr_expect_eq(sysfs_stat(#f), st.f, "sysfs " #f " %llu, ioctl %llu", \
+				  sysfs_stat(#f), (unsigned long long)st.f);
+	STAT_FIELDS(CHECK_ONE)
+#undef CHECK_ONE
 	cr_assert_geq(st.pages_live, 5);
+	cr_assert_gt(st.cow, 0);
+	cr_assert_gt(st.pages_freed, 0);
 	munmap(p, len);
 	mapdemo_device_close(&dev);
 	cr_assert_eq(sysfs_stat("pages_live"), 0);

@@ -94,6 +94,24 @@ Test(lib, refcount_follows_files_and_mappings)
 	cr_expect_eq(mapdemo_module_refcount(), base);
 }
 
+/* The offset is 64 bits, recorded as given (zero mode ignores it). */
+Test(lib, map_records_a_64_bit_offset)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	const uint64_t off = (uint64_t)1 << 40;
+	struct mapdemo_mapping m;
+	size_t i;
+
+	cr_assert_eq(mapdemo_map(&dev, &m, NULL, page_size, PROT_READ, MAP_SHARED, off), 0);
+	cr_expect_eq(m.offset, off);
+	cr_expect_eq(m.length, page_size);
+	for (i = 0; i < sizeof(m.reserved) / sizeof(m.reserved[0]); i++)
+		cr_expect_eq(m.reserved[i], 0);
+	cr_expect_eq(((volatile char *)m.addr)[0], 0);
+	cr_assert_eq(mapdemo_unmap(&m), 0);
+	mapdemo_device_close(&dev);
+}
+
 /* The wrappers return exactly what the driver answers. */
 Test(lib, mode_controls_pass_the_driver_answer)
 {

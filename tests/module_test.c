@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -22,6 +23,19 @@ Test(module, unload_busy_while_mapped)
 	memset(p, 0xee, len);
 	/* the mapping alone holds the module once the fd is closed */
 	mapdemo_device_close(&dev);
+	cr_assert_gt(mapdemo_module_refcount(), 0, "the mapping holds no reference");
+	/*
+	 * The kernel's own refusal, with no library in the way: what
+	 * rmmod's delete_module(2) without waiting gets.
+	 */
+	errno = 0;
+	ret = (int)syscall(SYS_delete_module, MAPDEMO_DEVICE_NAME, O_NONBLOCK);
+	cr_assert(ret == -1 && errno == EWOULDBLOCK,
+		  "delete_module with a live mapping: %d (%s), not EWOULDBLOCK",
+		  ret, strerror(errno));
+	cr_assert_eq(mapdemo_module_state(), MAPDEMO_MODULE_LIVE);
+	cr_assert_eq(count_not(p, len, 0xee), 0, "the mapping lost its bytes");
+	/* and the library reports that refusal as EBUSY */
 	ret = mapdemo_module_unload();
 	cr_assert_eq(ret, -EBUSY, "unload with a live mapping: %s", strerror(-ret));
 	cr_assert_eq(mapdemo_module_state(), MAPDEMO_MODULE_LIVE);

@@ -151,6 +151,37 @@ Test(zero, private_write_in_child_not_seen_by_parent)
 	mapdemo_device_close(&dev);
 }
 
+/*
+ * The parent reads first: its private pages are the driver's own pages,
+ * mapped read-only, and the fork child shares them.  The child's write
+ * must copy, not write the driver page its parent still maps.
+ */
+Test(zero, private_read_then_child_write_not_seen_by_parent)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	struct fork_arg fa = { .len = 8 * page_size, .val = 0x6b };
+	struct mapdemo_stats before, after;
+	size_t i;
+
+	fa.p = map_dev(&dev, fa.len, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	cr_assert_neq(fa.p, MAP_FAILED);
+	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	for (i = 0; i < fa.len; i += page_size)
+		cr_assert_eq(((volatile char *)fa.p)[i], 0);
+	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	cr_assert_eq(after.faults - before.faults, fa.len / page_size,
+		     "the reads were not driver faults");
+	cr_assert_eq(after.cow, before.cow);
+	cr_assert_eq(in_child(child_write, &fa), 0, "the child did not see its own write");
+	cr_assert_eq(count_not(fa.p, fa.len, 0), 0,
+		     "the child's private write reached the parent's read-only driver pages");
+	/* and the parent's own write copies too, into a page of its own */
+	memset(fa.p, 0x11, fa.len);
+	cr_assert_eq(count_not(fa.p, fa.len, 0x11), 0);
+	munmap(fa.p, fa.len);
+	mapdemo_device_close(&dev);
+}
+
 Test(zero, private_write_in_parent_not_seen_by_child)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
@@ -260,13 +291,59 @@ Test(zero, write_to_read_only_mapping_raises_sigsegv_there)
 	mapdemo_device_close(&dev);
 }
 
-Test(zero, write_to_read_only_mapping_kills, .signal = SIGSEGV)
+/* What the child's SIGSEGV said, for its parent to check. */
+struct segv_seen {
+	int signo, code;
+	void *addr;
+};
+
+static struct segv_seen *segv_seen;
+
+/* Record, then let the signal kill: the fault is taken again, unhandled. */
+static void record_segv(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	segv_seen->signo = sig;
+	segv_seen->code = info->si_code;
+	segv_seen->addr = info->si_addr;
+	sigaction(SIGSEGV, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
+}
+
+Test(zero, write_to_read_only_mapping_kills)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
-	volatile char *p = map_dev(&dev, page_size, PROT_READ, MAP_PRIVATE, 0);
+	struct sigaction sa = { .sa_sigaction = record_segv, .sa_flags = SA_SIGINFO };
+	volatile char *p = map_dev(&dev, 2 * page_size, PROT_READ, MAP_PRIVATE, 0);
+	volatile char *at;
+	int status;
+	pid_t pid;
 
 	cr_assert_neq((void *)p, MAP_FAILED);
-	p[0] = 1;
+	segv_seen = mmap(NULL, sizeof(*segv_seen), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(segv_seen, MAP_FAILED);
+	memset(segv_seen, 0, sizeof(*segv_seen));
+	at = p + page_size + 123;	/* not the mapping's first byte */
+	(void)p[page_size];		/* the page is there: ACCERR, not MAPERR */
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		*at = 1;
+		_exit(0);	/* the write went through */
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+		  "the write to a PROT_READ mapping did not kill: status %#x", status);
+	cr_assert_eq(segv_seen->signo, SIGSEGV);
+	cr_assert_eq(segv_seen->code, SEGV_ACCERR, "si_code %d, not SEGV_ACCERR", segv_seen->code);
+	cr_assert_eq(segv_seen->addr, (void *)at, "si_addr %p, not the byte written, %p",
+		     segv_seen->addr, (void *)at);
+	cr_assert_eq(p[page_size + 123], 0, "the refused write reached the page");
+	munmap(segv_seen, sizeof(*segv_seen));
+	munmap((void *)p, 2 * page_size);
+	mapdemo_device_close(&dev);
 }
 
 Test(zero, access_after_munmap_raises_sigsegv)

@@ -14,7 +14,9 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
-VERSION := 1.0.0
+# The release, from the one place that says it: the public header.
+VERSION := $(shell sed -n 's/^\#define MAPDEMO_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*\([0-9]*\)$$/\2/p' \
+	user/include/libmapdemo.h | paste -sd.)
 
 MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 
@@ -45,7 +47,8 @@ MAN_ALIASES := \
 	mapdemo_parse_prot:mapdemo_access_name \
 	mapdemo_parse_prot:mapdemo_parse_size \
 	mapdemo_probe:mapdemo_outcome_name \
-	mapdemo_probe:mapdemo_code_name
+	mapdemo_probe:mapdemo_code_name \
+	libmapdemo:mapdemo_version
 
 INSTALLED = $(BINDIR)/mapdemo \
 	$(LIBDIR)/libmapdemo.so.$(SOVERSION) $(LIBDIR)/libmapdemo.so \

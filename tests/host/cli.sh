@@ -50,6 +50,12 @@ usage "'-z'" map -z
 usage "'extra'" map extra
 usage "'exec'" map --touch exec
 usage "'sometimes'" map --touch sometimes
+usage "'fill=256'" map --touch fill=256
+usage "'fill='" map --touch fill=
+usage "'fill=0x0x51'" map --touch fill=0x0x51
+usage "'fill=q'" map --touch fill=q
+usage "'0x0x10'" map --length 0x0x10
+usage "unknown protection '0x0x1'" map --prot 0x0x1
 usage "'none'" map --probe none
 usage "'zeros'" map --mode zeros
 usage "'pages'" map --dma-style pages

@@ -1,6 +1,7 @@
 # make host-check: what needs no kernel, tested on the host under ASan and
 # UBSan: the library (names, sizes, the probe, bad input to every
-# function), the CLI's argument errors and make install.  The TAP lines
+# function, the ABI under every _FILE_OFFSET_BITS), the CLI's argument
+# errors and make install.  The TAP lines
 # go to $(B)/tap/host.tap, which qemu/check counts with the guest's.
 
 H := $(B)/host
@@ -27,5 +28,11 @@ $(H)/%_test: tests/host/%_test.c $(HOST_LIB_OBJS) user/include/libmapdemo.h
 	$(CC) $(USER_CPPFLAGS) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) \
 		-lcriterion -lkmod -lpthread
 
-host-check: $(HOST_TESTS) $(H)/mapdemo user
+host-check: host-deps $(HOST_TESTS) $(H)/mapdemo user
 	@tests/host/run $(H) $(B)/tap/host.tap
+
+# tests/host/abi.sh builds users of the header as 32-bit programs too,
+# where off_t changes size with _FILE_OFFSET_BITS
+.PHONY: host-deps
+host-deps:
+	@if [ "$$(uname -m)" = x86_64 ]; then scripts/deps gcc-multilib; fi

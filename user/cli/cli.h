@@ -40,7 +40,7 @@ int bad_option(const char *cmd, int c, char **argv);
 /* Parse a size option; on error print "CMD: OPT 'ARG': ..." and return 2. */
 int size_arg(const char *cmd, const char *opt, const char *arg, uint64_t *out);
 
-/* --offset: a size that fits off_t. */
+/* --offset: a size up to INT64_MAX, the largest off_t. */
 int offset_arg(const char *cmd, const char *arg, uint64_t *out);
 
 /* --mode: zero, sparse or dma. */

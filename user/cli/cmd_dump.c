@@ -113,7 +113,7 @@ static int dump_mapped(struct mapdemo_device *dev, const struct dump_opts *o,
 	if (length > SIZE_MAX - (o->offset - start))
 		return fail(EXIT_USAGE, "dump: --length %" PRIu64 ": too large", length);
 	ret = mapdemo_map(dev, &m, NULL, (size_t)(length + o->offset - start),
-			  PROT_READ, MAP_SHARED, (off_t)start);
+			  PROT_READ, MAP_SHARED, start);
 	if (ret)
 		return fail(EXIT_FAILED, "dump: mmap(length %" PRIu64 ", offset %" PRIu64 "): %s",
 			    length + o->offset - start, start, strerror(-ret));

@@ -26,12 +26,17 @@ static void map_help(void)
 	     "  --flags FLAGS      shared, private, populate, noreserve, ...\n"
 	     "                     (default shared)\n"
 	     "  --offset SIZE      file offset, page aligned (default 0)\n"
-	     "  --touch WHAT       read, write or none (default write)\n"
+	     "  --touch WHAT       read, write, fill=BYTE or none (default write:\n"
+	     "                     a locked add of 0, which keeps every byte;\n"
+	     "                     fill=BYTE stores BYTE, changing the device)\n"
 	     "  --probe ACCESS     read, write or exec: report each page's outcome\n"
 	     "  --dma-style STYLE  pfn or page (dma mode)\n"
 	     "  --readonly         open the device O_RDONLY\n\n"
 	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
+
+/* --touch fill=BYTE: a store, the one touch that changes the device's bytes */
+#define TOUCH_FILL 100
 
 struct map_opts {
 	int mode;
@@ -39,11 +44,30 @@ struct map_opts {
 	int prot;
 	int flags;
 	uint64_t offset;
-	int touch;		/* -1 none, else enum mapdemo_access */
+	int touch;		/* -1 none, TOUCH_FILL, else enum mapdemo_access */
+	unsigned char fill;	/* the byte --touch fill=BYTE stores */
 	int probe;		/* -1 none, else enum mapdemo_access */
 	int dma_style;		/* -1 the module's */
 	int oflags;
 };
+
+/* --touch: read, write, none, or fill=BYTE (0-255, decimal or 0x hex) */
+static int touch_arg(const char *arg, struct map_opts *o)
+{
+	uint64_t byte;
+
+	if (!strncmp(arg, "fill=", 5)) {
+		if (mapdemo_parse_size(arg + 5, &byte) || byte > 0xff)
+			return fail(EXIT_USAGE, "map: --touch '%s': BYTE is not a number 0-255", arg);
+		o->touch = TOUCH_FILL;
+		o->fill = (unsigned char)byte;
+		return EXIT_DONE;
+	}
+	o->touch = strcmp(arg, "none") ? mapdemo_parse_access(arg) : -1;
+	if (o->touch == -EINVAL || o->touch == MAPDEMO_ACCESS_EXEC)
+		return fail(EXIT_USAGE, "map: --touch '%s': not read, write, fill=BYTE or none", arg);
+	return EXIT_DONE;
+}
 
 static int parse_opts(int argc, char **argv, struct map_opts *o)
 {
@@ -90,9 +114,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 			ret = flags_arg("map", optarg, &o->flags);
 			break;
 		case 't':
-			o->touch = strcmp(optarg, "none") ? mapdemo_parse_access(optarg) : -1;
-			if (o->touch == -EINVAL || o->touch == MAPDEMO_ACCESS_EXEC)
-				return fail(EXIT_USAGE, "map: --touch '%s': not read, write or none", optarg);
+			ret = touch_arg(optarg, o);
 			break;
 		case 'P':
 			o->probe = mapdemo_parse_access(optarg);
@@ -143,8 +165,14 @@ static void touch_fault(int sig, siginfo_t *info, void *uc)
 	siglongjmp(touch_env, 1);
 }
 
-/* Returns the index of the page that faulted, or @len / @page if none did. */
-static size_t touch(char *p, size_t len, size_t page, int how)
+/*
+ * Touch the first byte of every page.  A write is a locked add of 0, as
+ * the probe's: it takes the write fault (copy on write, page_mkwrite) and
+ * keeps the byte, even against another writer of the shared buffer; only
+ * fill stores a byte of its own.  Returns the index of the page that
+ * faulted, or @len / @page if none did.
+ */
+static size_t touch(char *p, size_t len, size_t page, int how, unsigned char fill)
 {
 	struct sigaction sa = { .sa_sigaction = touch_fault, .sa_flags = SA_SIGINFO };
 	struct sigaction old_segv, old_bus;
@@ -158,8 +186,10 @@ static size_t touch(char *p, size_t len, size_t page, int how)
 		for (off = 0; off < len; off += page) {
 			if (how == MAPDEMO_ACCESS_READ)
 				(void)v[off];
+			else if (how == MAPDEMO_ACCESS_WRITE)
+				__atomic_fetch_add(&v[off], 0, __ATOMIC_RELAXED);
 			else
-				v[off] = 0x5a;
+				v[off] = (char)fill;
 		}
 	}
 	sigaction(SIGSEGV, &old_segv, NULL);
@@ -212,7 +242,8 @@ static int map_run(int argc, char **argv)
 	struct mapdemo_mapping m = { 0 };
 	struct mapdemo_device dev;
 	struct map_opts o;
-	char prot_s[8], flags_s[256];
+	char prot_s[MAPDEMO_PROT_NAME_MAX], flags_s[MAPDEMO_MAP_FLAGS_NAME_MAX];
+	char touch_s[16];
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), npages;
 	int ret, rc = EXIT_DONE;
 	long flt;
@@ -239,7 +270,7 @@ static int map_run(int argc, char **argv)
 	mapdemo_format_map_flags(o.flags, flags_s, sizeof(flags_s));
 	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &before);
 
-	ret = mapdemo_map(&dev, &m, NULL, (size_t)o.length, o.prot, o.flags, (off_t)o.offset);
+	ret = mapdemo_map(&dev, &m, NULL, (size_t)o.length, o.prot, o.flags, o.offset);
 	if (ret) {
 		mapdemo_device_close(&dev);
 		return fail(EXIT_FAILED, "map: mmap(length %" PRIu64 ", %s, %s, offset %" PRIu64 "): %s",
@@ -258,7 +289,11 @@ static int map_run(int argc, char **argv)
 		size_t done;
 
 		flt = minflt(RUSAGE_SELF);
-		done = touch(m.addr, m.length, page, o.touch);
+		done = touch(m.addr, m.length, page, o.touch, o.fill);
+		if (o.touch == TOUCH_FILL)
+			snprintf(touch_s, sizeof(touch_s), "fill 0x%02x", o.fill);
+		else
+			snprintf(touch_s, sizeof(touch_s), "%s", mapdemo_access_name(o.touch));
 		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
 		flt = minflt(RUSAGE_SELF) - flt;
 		if (done < npages) {
@@ -267,13 +302,13 @@ static int map_run(int argc, char **argv)
 				touch_info.si_code);
 
 			rc = fail(EXIT_FAILED, "map: --touch %s: page %zu raised %s (%s) at %p",
-				  mapdemo_access_name(o.touch), done,
+				  touch_s, done,
 				  touch_info.si_signo == SIGBUS ? "SIGBUS" : "SIGSEGV",
 				  code ? code : "si_code", touch_info.si_addr);
 		}
 		printf("touched %zu pages (%s): %" PRIu64 " driver faults, %" PRIu64
 		       " cow, %ld minor faults, pages live %" PRIu64,
-		       done, mapdemo_access_name(o.touch),
+		       done, touch_s,
 		       (uint64_t)(after.faults - before.faults),
 		       (uint64_t)(after.cow - before.cow), flt,
 		       (uint64_t)after.pages_live);

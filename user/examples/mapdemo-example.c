@@ -36,7 +36,7 @@ int main(void)
 	struct mapdemo_mapping map;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), i;
 	const char *code;
-	char flags[64];
+	char flags[MAPDEMO_MAP_FLAGS_NAME_MAX];
 	int ret, prot;
 
 	ret = mapdemo_device_open(&dev, NULL, O_RDWR, MAPDEMO_MODE_ZERO);

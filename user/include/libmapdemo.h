@@ -7,13 +7,20 @@
  * contract or prints anything.  The library keeps no global state: every
  * function may be called from any thread, on different objects at once.
  * The man pages libmapdemo(3) and the pages it lists say more.
+ *
+ * The ABI is the same whatever the caller's _FILE_OFFSET_BITS or
+ * _TIME_BITS: offsets are uint64_t, never off_t.  The structs below keep
+ * their size for the life of soname 1: each has reserved fields, which
+ * the library fills (zero in this release) and a later 1.x may give a
+ * meaning.  A struct the caller fills itself should start all zero.
+ * New functions come with a new symbol version node, one per release
+ * (user/lib/libmapdemo.map says the policy).
  */
 #ifndef LIBMAPDEMO_H
 #define LIBMAPDEMO_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include <mapdemo.h>	/* the ioctl ABI: struct mapdemo_info, _stats, ... */
 
@@ -22,6 +29,27 @@ extern "C" {
 #endif
 
 #define MAPDEMO_DEFAULT_PATH	"/dev/" MAPDEMO_DEVICE_NAME
+
+/* ---- version: libmapdemo(3) ---- */
+
+/* The release this header belongs to. */
+#define MAPDEMO_VERSION_MAJOR	1
+#define MAPDEMO_VERSION_MINOR	0
+#define MAPDEMO_VERSION_PATCH	0
+
+/* A release as one number that compares in order: 0x010000 is 1.0.0. */
+#define MAPDEMO_VERSION_CODE(major, minor, patch) \
+	(((major) << 16) | ((minor) << 8) | (patch))
+#define MAPDEMO_VERSION MAPDEMO_VERSION_CODE(MAPDEMO_VERSION_MAJOR, \
+	MAPDEMO_VERSION_MINOR, MAPDEMO_VERSION_PATCH)
+
+/*
+ * The release of the library that is running, as MAPDEMO_VERSION_CODE()
+ * (> 0): MAPDEMO_VERSION of the header it was built from.  A program may
+ * run with a newer library of the same major version than the header it
+ * was built with; comparing the two tells it which features are there.
+ */
+int mapdemo_version(void);
 
 /* ---- module control (libkmod): mapdemo_module_load(3) ---- */
 
@@ -52,7 +80,11 @@ int mapdemo_module_load(const char *what, const char *params);
  */
 int mapdemo_module_unload(void);
 
-/* Returns an enum mapdemo_module_state (>= 0), or a negative errno. */
+/*
+ * Returns an enum mapdemo_module_state (>= 0): MAPDEMO_MODULE_ABSENT when
+ * libkmod finds no such module; or libkmod's negative errno for any other
+ * failure (-EACCES, -ENOMEM, ...), never taken for "absent".
+ */
 int mapdemo_module_state(void);
 
 /*
@@ -65,7 +97,9 @@ int mapdemo_module_refcount(void);
 /* ---- the device: mapdemo_device_open(3), mapdemo_info(3) ---- */
 
 struct mapdemo_device {
-	int fd;		/* the open file; -1 once closed */
+	int fd;			/* the open file; -1 once closed */
+	uint32_t flags;		/* reserved: 0 */
+	uint64_t reserved[3];	/* reserved: 0 */
 };
 
 #define MAPDEMO_MODE_DEFAULT	(-1)	/* keep the module's default mode */
@@ -151,21 +185,24 @@ int mapdemo_set_dma_style(struct mapdemo_device *dev, int style);
 /* ---- mappings: mapdemo_map(3) ---- */
 
 struct mapdemo_mapping {
-	void *addr;	/* NULL when not mapped */
-	size_t length;
-	int prot;
-	int flags;
-	off_t offset;
+	void *addr;		/* NULL when not mapped */
+	size_t length;		/* bytes */
+	int prot;		/* PROT_* */
+	int flags;		/* MAP_* */
+	uint64_t offset;	/* the file offset, in bytes */
+	uint64_t reserved[4];	/* reserved: 0 */
 };
 
 /*
- * mmap(2) @length bytes of @dev at @offset with @prot and @flags (the
- * PROT_* and MAP_* bits; @hint as mmap's addr).  Returns 0 and fills @map,
- * or -EINVAL for NULL, -EBADF, or the negative errno mmap(2) failed with
- * (for the device's own answers see mapdemo(4)); @map is zeroed then.
+ * mmap(2) @length bytes of @dev at byte @offset with @prot and @flags (the
+ * PROT_* and MAP_* bits; @hint as mmap's addr).  @offset is 64 bits
+ * whatever the caller's off_t; the kernel takes it as unsigned, as mmap(2)
+ * does on 64-bit systems.  Returns 0 and fills @map, or -EINVAL for NULL,
+ * -EBADF, or the negative errno mmap(2) failed with (for the device's own
+ * answers see mapdemo(4)); @map is zeroed then.
  */
 int mapdemo_map(struct mapdemo_device *dev, struct mapdemo_mapping *map,
-		void *hint, size_t length, int prot, int flags, off_t offset);
+		void *hint, size_t length, int prot, int flags, uint64_t offset);
 
 /*
  * munmap(2) the whole mapping and zero @map->addr.  Returns 0, -EINVAL
@@ -201,6 +238,14 @@ size_t mapdemo_word_length(const char *word);
  */
 int mapdemo_format_prot(int prot, char *buf, size_t size);
 int mapdemo_format_map_flags(int flags, char *buf, size_t size);
+
+/*
+ * Buffer sizes that hold the name of any int, its NUL included:
+ * "rwx|0xfffffff8" for PROT, every MAP_ name and a 0x word for flags.
+ * They may grow in a later release, never shrink.
+ */
+#define MAPDEMO_PROT_NAME_MAX		32
+#define MAPDEMO_MAP_FLAGS_NAME_MAX	256
 
 /*
  * Names of enumerations, both ways, case-insensitive: modes ("zero",
@@ -240,9 +285,10 @@ enum mapdemo_outcome {
 
 struct mapdemo_probe_result {
 	uint8_t outcome;	/* enum mapdemo_outcome */
-	uint8_t pad[3];
+	uint8_t pad[3];		/* 0 */
 	int32_t code;		/* si_code: SEGV_MAPERR, BUS_ADRERR, ...; 0 if OK */
 	void *addr;		/* si_addr: the faulting address; NULL if OK */
+	uint64_t reserved[2];	/* reserved: 0 */
 };
 
 /*
@@ -258,7 +304,10 @@ const char *mapdemo_code_name(int outcome, int code);
  * entries, at least one per page).  Faults are taken in a helper task
  * that shares the caller's memory but has signal handlers and a mask of
  * its own, so the caller's handlers, mask and other threads are never
- * disturbed, and several threads may probe at once.  The helper's page
+ * disturbed, and several threads may probe at once.  The helper blocks
+ * every signal but the faults it handles and leaves the caller's process
+ * group: none of the caller's handlers ever runs in it.  A handler may
+ * probe while the thread it interrupted probes.  The helper's page
  * faults count in the caller's RUSAGE_CHILDREN, not RUSAGE_SELF.
  * Returns the number of pages probed (>= 1), or -EINVAL (NULL, unknown
  * access, unaligned, empty or wrapping range, @nresults too small), -EIO

@@ -16,6 +16,7 @@ int mapdemo_device_open(struct mapdemo_device *dev, const char *path,
 
 	if (!dev)
 		return -EINVAL;
+	memset(dev, 0, sizeof(*dev));	/* the reserved fields too */
 	dev->fd = -1;
 	if (mode != MAPDEMO_MODE_DEFAULT && (mode < 0 || mode >= MAPDEMO_MODE_NR))
 		return -EINVAL;

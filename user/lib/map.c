@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Mappings of the device. */
+/* mmap() with a 64-bit off_t on 32-bit systems too: the offset is 64 bits */
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -8,7 +11,7 @@
 #include "internal.h"
 
 int mapdemo_map(struct mapdemo_device *dev, struct mapdemo_mapping *map,
-		void *hint, size_t length, int prot, int flags, off_t offset)
+		void *hint, size_t length, int prot, int flags, uint64_t offset)
 {
 	void *addr;
 
@@ -19,7 +22,8 @@ int mapdemo_map(struct mapdemo_device *dev, struct mapdemo_mapping *map,
 		return -EINVAL;
 	if (dev->fd < 0)
 		return -EBADF;
-	addr = mmap(hint, length, prot, flags, dev->fd, offset);
+	/* as unsigned as the kernel takes it: no offset is refused here */
+	addr = mmap(hint, length, prot, flags, dev->fd, (off_t)offset);
 	if (addr == MAP_FAILED)
 		return neg_errno();
 	map->addr = addr;

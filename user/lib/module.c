@@ -79,6 +79,30 @@ static int mapdemo_module_open(struct kmod_ctx **ctx, struct kmod_module **mod)
 	return ret;
 }
 
+/*
+ * libkmod's answer as an enum mapdemo_module_state, or its error: -ENOENT
+ * (neither /sys/module/mapdemo nor a built-in entry) is the one that means
+ * "not loaded"; any other (a /sys that cannot be read, -ENOMEM) is passed
+ * on, as the header promises, not taken for "absent".
+ */
+static int state_of(int initstate)
+{
+	switch (initstate) {
+	case KMOD_MODULE_LIVE:
+		return MAPDEMO_MODULE_LIVE;
+	case KMOD_MODULE_COMING:
+		return MAPDEMO_MODULE_COMING;
+	case KMOD_MODULE_GOING:
+		return MAPDEMO_MODULE_GOING;
+	case KMOD_MODULE_BUILTIN:
+		return MAPDEMO_MODULE_BUILTIN;
+	case -ENOENT:
+		return MAPDEMO_MODULE_ABSENT;
+	}
+	/* a state newer than this library, as libkmod says of an unknown one */
+	return initstate < 0 ? initstate : -EINVAL;
+}
+
 int mapdemo_module_state(void)
 {
 	struct kmod_module *mod;
@@ -88,23 +112,7 @@ int mapdemo_module_state(void)
 	ret = mapdemo_module_open(&ctx, &mod);
 	if (ret)
 		return ret;
-	switch (kmod_module_get_initstate(mod)) {
-	case KMOD_MODULE_LIVE:
-		ret = MAPDEMO_MODULE_LIVE;
-		break;
-	case KMOD_MODULE_COMING:
-		ret = MAPDEMO_MODULE_COMING;
-		break;
-	case KMOD_MODULE_GOING:
-		ret = MAPDEMO_MODULE_GOING;
-		break;
-	case KMOD_MODULE_BUILTIN:
-		ret = MAPDEMO_MODULE_BUILTIN;
-		break;
-	default:
-		ret = MAPDEMO_MODULE_ABSENT;
-		break;
-	}
+	ret = state_of(kmod_module_get_initstate(mod));
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
 	return ret;
@@ -143,16 +151,14 @@ int mapdemo_module_unload(void)
 	if (ret)
 		return ret;
 	/*
-	 * delete_module(2) answers a module in use with EWOULDBLOCK; say
-	 * what it means, as rmmod does.
+	 * The kernel decides: no look at the reference count first, which
+	 * could change before delete_module(2) and would hide its answer.
+	 * Without waiting (O_NONBLOCK), a module in use is EWOULDBLOCK;
+	 * say what it means, as rmmod does.
 	 */
-	if (kmod_module_get_refcnt(mod) > 0) {
+	ret = kmod_module_remove_module(mod, KMOD_REMOVE_NOWAIT);
+	if (ret == -EAGAIN)
 		ret = -EBUSY;
-	} else {
-		ret = kmod_module_remove_module(mod, KMOD_REMOVE_NOWAIT);
-		if (ret == -EAGAIN)
-			ret = -EBUSY;
-	}
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
 	return ret;

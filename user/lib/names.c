@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Names for PROT_* and MAP_* bits, modes and DMA styles, both ways. */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,23 +89,53 @@ static const char *const outcome_names[] = {
 	[MAPDEMO_SIGBUS] = "SIGBUS",
 };
 
+/*
+ * Digits of a number: "0x" or "0X" then hex digits, or decimal digits
+ * (a leading 0 is not octal).  Written out rather than left to strtoull(),
+ * which also takes blanks, a sign and, in base 16, a second "0x" after
+ * the first ("0x0x10" would be 16).  Returns 0 with *@v and *@end (the
+ * first character after the digits), -EINVAL without a digit, -ERANGE
+ * when the value does not fit in 64 bits.
+ */
+static int parse_digits(const char *s, uint64_t *v, const char **end)
+{
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	unsigned int base = hex ? 16 : 10, d;
+	const char *p = hex ? s + 2 : s;
+	uint64_t n = 0;
+
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned int)(*p - '0');
+		else if (hex && *p >= 'a' && *p <= 'f')
+			d = (unsigned int)(*p - 'a' + 10);
+		else if (hex && *p >= 'A' && *p <= 'F')
+			d = (unsigned int)(*p - 'A' + 10);
+		else
+			break;
+		if (n > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		n = n * base + d;
+	}
+	if (p == (hex ? s + 2 : s))
+		return -EINVAL;
+	*v = n;
+	*end = p;
+	return 0;
+}
+
 /* A word of @len bytes that is a number: decimal or 0x hex, no sign. */
 static int parse_number(const char *s, size_t len, int *out)
 {
-	char buf[24], *end;
-	int hex;
-	long v;
+	const char *end;
+	char buf[24];
+	uint64_t v;
 
 	if (!len || len >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	hex = buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X');
-	if (!(hex ? isxdigit((unsigned char)buf[2]) : isdigit((unsigned char)buf[0])))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(hex ? buf + 2 : buf, &end, hex ? 16 : 10);
-	if (errno || *end || v < 0 || v > 0x7fffffff)
+	if (parse_digits(buf, &v, &end) || *end || v > 0x7fffffff)
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
@@ -371,24 +400,16 @@ const char *mapdemo_code_name(int outcome, int code)
 
 int mapdemo_parse_size(const char *s, uint64_t *bytes)
 {
-	unsigned long long v;
 	unsigned int shift = 0;
-	const char *digits;
-	char *end;
-	int hex;
+	const char *end;
+	uint64_t v;
+	int ret;
 
 	if (!s || !bytes)
 		return -EINVAL;
-	/* decimal or 0x hex; a leading 0 is not octal, "010" is ten */
-	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	digits = hex ? s + 2 : s;
-	/* strtoull would take a sign or blanks: refuse them first */
-	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(digits, &end, hex ? 16 : 10);
-	if (errno == ERANGE)
-		return -ERANGE;
+	ret = parse_digits(s, &v, &end);
+	if (ret)
+		return ret;
 	switch (*end) {
 	case '\0': break;
 	case 'k': case 'K': shift = 10; end++; break;
@@ -406,6 +427,6 @@ int mapdemo_parse_size(const char *s, uint64_t *bytes)
 		return -EINVAL;
 	if (shift && v > (UINT64_MAX >> shift))
 		return -ERANGE;
-	*bytes = (uint64_t)v << shift;
+	*bytes = v << shift;
 	return 0;
 }

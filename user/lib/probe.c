@@ -11,6 +11,16 @@
  * its other threads are never touched, and several threads may probe at
  * once.
  *
+ * The helper starts with a copy of the caller's handlers, and runs on
+ * the caller's memory and thread state: a caller's handler run there
+ * would be run in the wrong task.  So it is born with every signal
+ * blocked (the caller blocks them all around clone() only), installs its
+ * own handlers for the fault signals and unblocks only those; any other
+ * signal stays pending until the helper exits, and is dropped then.  It
+ * also leaves the caller's process group at once, so that a signal to
+ * the caller's group (kill(0, ...), a terminal's ^C) reaches the caller
+ * alone.
+ *
  * A fault ends the helper: its handler records the outcome and exits, and
  * the caller starts a new helper at the next page.  Nothing unwinds out
  * of a signal handler, and whatever an executed page did to the helper's
@@ -58,6 +68,9 @@ static void probe_handler(int sig, siginfo_t *info, void *uc)
 	char *page = job->base + job->cur * job->page_size;
 
 	(void)uc;
+	/* sent by kill() or sigqueue(), not raised by an access: no outcome */
+	if (info->si_code <= 0)
+		return;
 	/*
 	 * Executing a page that can be fetched runs whatever it holds: a
 	 * fault anywhere but at the page's first byte, or an illegal
@@ -102,6 +115,24 @@ static void touch_exec(char *p)
 #endif
 }
 
+/*
+ * The signal mask through the system call itself: glibc's sigprocmask()
+ * leaves its own internal signals (thread cancellation, setxid) unblocked,
+ * and the helper is no thread of glibc's to take them.
+ */
+static int set_mask(const sigset_t *set, sigset_t *old)
+{
+	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old,
+			    (size_t)(_NSIG / 8));
+}
+
+/* Every signal, glibc's own included (sigfillset() leaves those out). */
+static void all_signals(sigset_t *set)
+{
+	memset(set, 0xff, sizeof(*set));
+}
+
+/* The helper's handlers, and a mask that lets only the fault signals in. */
 static void install_handlers(int access)
 {
 	struct sigaction sa;
@@ -111,26 +142,31 @@ static void install_handlers(int access)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = probe_handler;
 	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&set);
+	all_signals(&sa.sa_mask);	/* nothing else runs in the handler */
+	all_signals(&set);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
-	sigaddset(&set, SIGSEGV);
-	sigaddset(&set, SIGBUS);
+	sigdelset(&set, SIGSEGV);
+	sigdelset(&set, SIGBUS);
 	if (access == MAPDEMO_ACCESS_EXEC) {
 		for (i = 0; i < sizeof(exec_signals) / sizeof(exec_signals[0]); i++) {
 			sigaction(exec_signals[i], &sa, NULL);
-			sigaddset(&set, exec_signals[i]);
+			sigdelset(&set, exec_signals[i]);
 		}
 	}
 	/* a blocked fault signal would kill the helper, not reach the handler */
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	set_mask(&set, NULL);
 }
 
 static int probe_child(void *arg)
 {
 	struct probe_job *job = arg;
 
+	/*
+	 * Every signal is blocked from the start (see mapdemo_probe()): out
+	 * of the caller's process group first, then the handlers.
+	 */
+	syscall(SYS_setpgid, 0, 0);
 	install_handlers(job->access);
 	for (; job->cur < job->npages; job->cur++) {
 		char *p = job->base + job->cur * job->page_size;
@@ -158,7 +194,8 @@ int mapdemo_probe(void *addr, size_t length, int access,
 {
 	long page_size = sysconf(_SC_PAGESIZE);
 	int status, cancel_state, ret = 0;
-	struct probe_job job;
+	struct probe_job job, *outer;
+	sigset_t all, mask;
 	char *stack;
 	pid_t pid;
 
@@ -199,20 +236,36 @@ int mapdemo_probe(void *addr, size_t length, int access,
 	 * cancellation until the helper is gone.
 	 */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+	/*
+	 * A handler of the caller's that probes while this probe waits sets
+	 * probe_current for its own job and puts this one back after it.
+	 */
+	outer = probe_current;
 	probe_current = &job;
+	all_signals(&all);
 	while (!ret && job.cur < job.npages) {
 		/*
 		 * Exit signal 0: no SIGCHLD for the caller, and only a wait
 		 * with __WALL or __WCLONE sees the helper, so the caller's
 		 * own wait(-1) never reaps it.  CLONE_FILES and CLONE_FS
 		 * share rather than copy tables the helper never uses.
+		 *
+		 * The helper inherits this thread's mask: every signal is
+		 * blocked for the moment of clone() only, so that none of the
+		 * caller's handlers can run in the helper before it has its
+		 * own.
 		 */
-		pid = clone(probe_child, stack + PROBE_STACK_SIZE,
-			    CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_UNTRACED, &job);
-		if (pid < 0) {
+		if (set_mask(&all, &mask)) {
 			ret = neg_errno();
 			break;
 		}
+		pid = clone(probe_child, stack + PROBE_STACK_SIZE,
+			    CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_UNTRACED, &job);
+		if (pid < 0)
+			ret = neg_errno();
+		set_mask(&mask, NULL);
+		if (pid < 0)
+			break;
 		while (waitpid(pid, &status, __WALL) < 0) {
 			if (errno != EINTR) {
 				ret = neg_errno();
@@ -226,7 +279,7 @@ int mapdemo_probe(void *addr, size_t length, int access,
 		if (job.cur < job.npages)
 			job.cur++;
 	}
-	probe_current = NULL;
+	probe_current = outer;
 	pthread_setcancelstate(cancel_state, NULL);
 	munmap(stack, PROBE_STACK_SIZE);
 	return ret ? ret : (int)job.npages;
