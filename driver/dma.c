@@ -142,7 +142,7 @@ void mapdemo_dma_info(struct mapdemo_file *mf, struct mapdemo_info *info)
 	info->dma_size = mapdemo_dma_buffer.size;
 	info->dma_style = READ_ONCE(mf->dma_style);
 	/* a bus address is a way into physical memory: root's only */
-	if (mapdemo_dma_buffer.nr_pages && capable(CAP_SYS_ADMIN)) {
+	if (mapdemo_dma_buffer.nr_pages && mf->sees_dma_addr) {
 		info->dma_addr = mapdemo_dma_buffer.dma_addr;
 		info->flags |= MAPDEMO_INFO_DMA_ADDR_VALID;
 	}
@@ -228,9 +228,14 @@ int mapdemo_dma_init(void)
 
 	mapdemo_dma_buffer.dev = &dma_pdev->dev;
 	ret = mapdemo_dma_buf_alloc(&mapdemo_dma_buffer, dma_size);
-	if (ret) {
+	if (ret == -ENOMEM) {
 		pr_err("dma_size=%lu: cannot allocate %lu contiguous bytes: %d\n",
 		       dma_size, dma_size, ret);
+		goto err_pdev;
+	}
+	if (ret) {
+		pr_err("dma_size=%lu: cannot map the buffer for DMA: %d\n",
+		       dma_size, ret);
 		goto err_pdev;
 	}
 	return 0;

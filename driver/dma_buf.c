@@ -134,7 +134,8 @@ int mapdemo_dma_buf_alloc(struct mapdemo_dma_buf *buf, size_t size)
 				     DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(buf->dev, buf->dma_addr)) {
 		put_pages(buf->pfn, nr);
-		return -ENOMEM;
+		/* not -ENOMEM: the range was had, the device cannot reach it */
+		return -EIO;
 	}
 	buf->nr_pages = nr;
 	buf->size = size;

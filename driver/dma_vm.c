@@ -151,8 +151,11 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 
 /*
  * ptrace and /proc/PID/mem: get_user_pages() fails on pfn style VMAs, so
- * the core asks us to copy.  Writes need a writable VMA, as a write
- * through the mapping would.
+ * the core asks us to copy.  It passes what is left of the whole request,
+ * which may run on past this VMA into the next one: copy only up to the
+ * end of the page (as generic_access_phys() does), which lies inside the
+ * VMA, and let the core come back for the rest.  Writes need a writable
+ * VMA, as a write through the mapping would.
  */
 static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			 void *buf, int len, int write)
@@ -161,11 +164,12 @@ static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	unsigned long off = addr - vma->vm_start +
 			    (vma->vm_pgoff << PAGE_SHIFT);
 
-	if (len <= 0 || off >= b->size)
+	if (len <= 0 || addr < vma->vm_start || addr >= vma->vm_end ||
+	    off >= b->size)
 		return -EFAULT;
 	if (write && !(vma->vm_flags & VM_WRITE))
 		return -EACCES;
-	len = min_t(unsigned long, len, b->size - off);
+	len = min_t(unsigned long, len, PAGE_SIZE - offset_in_page(addr));
 	if (write)
 		memcpy(b->vaddr + off, buf, len);
 	else

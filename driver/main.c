@@ -11,6 +11,7 @@
 
 #include <linux/capability.h>
 #include <linux/module.h>
+#include <linux/personality.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/sched/mm.h>
@@ -86,6 +87,8 @@ static int mapdemo_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&mf->lock);
 	mf->dma_style = mapdemo_dma_default_style();
+	/* no audit record: an opener without it is the common case */
+	mf->sees_dma_addr = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	file->private_data = mf;
 	set_file_mode(file, default_mode);
 	return 0;
@@ -107,6 +110,14 @@ int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 
 	/* Executable device memory is an attack vector: refuse it. */
 	if (!allow_exec) {
+		/*
+		 * A READ_IMPLIES_EXEC process gets PROT_EXEC added to every
+		 * PROT_READ before we are asked, which would make the device
+		 * unmappable to it: drop it, as the core does for a noexec
+		 * mount.  The mapping is never executable either way.
+		 */
+		if (current->personality & READ_IMPLIES_EXEC)
+			req->flags &= ~VM_EXEC;
 		if (req->flags & VM_EXEC)
 			return -EPERM;
 		/* and make a later mprotect(PROT_EXEC) fail with EACCES */
@@ -259,9 +270,24 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return ioctl_stats(mf, uarg);
 	case MAPDEMO_IOC_RESET:
 	case MAPDEMO_IOC_RESIZE:
+		/*
+		 * They change the bytes every opener sees, so like write()
+		 * they need a file opened for writing.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return mapdemo_sparse_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SYNC:
+		/*
+		 * Either direction changes what others see: handing the
+		 * buffer to the CPU on a non-coherent platform invalidates
+		 * cache lines another opener may have written.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SET_DMA_STYLE:
+		/* the style, like the mode, is the opener's own */
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	default:
 		return -ENOTTY;

@@ -47,6 +47,12 @@ struct mapdemo_file {
 	u32 mode;
 	u32 dma_style;		/* enum mapdemo_dma_style; fixed like @mode */
 	bool mode_fixed;
+	/*
+	 * The opener had CAP_SYS_ADMIN: the file may tell the DMA buffer's
+	 * bus address.  Decided at open, by the opener's credentials, as
+	 * for any file whose rights come from who opened it.
+	 */
+	bool sees_dma_addr;
 	struct mapdemo_counters __percpu *stats;
 };
 

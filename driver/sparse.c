@@ -92,10 +92,16 @@ static const struct address_space_operations sparse_aops = {
 	.free_folio	= sparse_free_folio,
 };
 
-static int sparse_get_folio(struct mapdemo_file *mf, pgoff_t index,
-			    struct folio **foliop)
+/*
+ * The buffer's pages are the device's, whichever file's fault or write
+ * made them and whichever file's reset drops them: their allocations and
+ * frees count in the device's counters only, so that every file's
+ * pages_alloc, pages_freed and pages_live mean the pages of its own
+ * (zero mode) mappings.
+ */
+static int sparse_get_folio(pgoff_t index, struct folio **foliop)
 {
-	return mapdemo_cache_folio(mf, &sparse_pool, sparse_mapping(), index,
+	return mapdemo_cache_folio(NULL, &sparse_pool, sparse_mapping(), index,
 				   foliop);
 }
 
@@ -116,19 +122,18 @@ static void sparse_zero_tail(loff_t size)
 }
 
 /*
- * For write() and ptrace: the page at @pos, unlocked, if @pos is still in
+ * For write(): the page at @pos, unlocked, if @pos is still in
  * the buffer.  The invalidate lock keeps a concurrent shrink from leaving
  * a page past the new end.
  */
-static int sparse_write_folio(struct mapdemo_file *mf, loff_t pos,
-			      struct folio **foliop)
+static int sparse_write_folio(loff_t pos, struct folio **foliop)
 {
 	struct address_space *mapping = sparse_mapping();
 	int ret = -ENOSPC;
 
 	filemap_invalidate_lock_shared(mapping);
 	if (pos < i_size_read(sparse_inode))
-		ret = sparse_get_folio(mf, pos >> PAGE_SHIFT, foliop);
+		ret = sparse_get_folio(pos >> PAGE_SHIFT, foliop);
 	filemap_invalidate_unlock_shared(mapping);
 	if (!ret)
 		folio_unlock(*foliop);
@@ -157,7 +162,7 @@ static vm_fault_t sparse_fault(struct vm_fault *vmf)
 		mapdemo_count(mf, MD_STAT_SIGBUS);
 		return VM_FAULT_SIGBUS;
 	}
-	err = sparse_get_folio(mf, vmf->pgoff, &folio);
+	err = sparse_get_folio(vmf->pgoff, &folio);
 	if (err)
 		return sparse_errno_to_fault(mf, err);
 	if (vmf->cow_page)
@@ -225,30 +230,12 @@ static void sparse_map_release(struct mapdemo_object *obj)
 	kfree(sm);
 }
 
-static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
-		       int len, bool write);
-
-/*
- * For ptrace and /proc/PID/mem where get_user_pages() cannot go: the
- * bytes of the buffer behind @addr.  Past the end there is nothing.
- */
-static int sparse_access(struct vm_area_struct *vma, unsigned long addr,
-			 void *buf, int len, int write)
-{
-	loff_t pos = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
-
-	if (write && !(vma->vm_flags & VM_SHARED))
-		return -EFAULT;	/* a private page we cannot see: refuse */
-	return sparse_copy(mapdemo_vma_file(vma), pos, buf, len, write);
-}
-
 static const struct vm_operations_struct sparse_vm_ops = {
 	.open		= sparse_vm_open,
 	.close		= sparse_vm_close,
 	.fault		= sparse_fault,
 	.map_pages	= sparse_map_pages,
 	.page_mkwrite	= sparse_page_mkwrite,
-	.access		= sparse_access,
 };
 
 static const struct vm_operations_struct sparse_vm_ops_no_around = {
@@ -256,7 +243,6 @@ static const struct vm_operations_struct sparse_vm_ops_no_around = {
 	.close		= sparse_vm_close,
 	.fault		= sparse_fault,
 	.page_mkwrite	= sparse_page_mkwrite,
-	.access		= sparse_access,
 };
 
 /*
@@ -305,45 +291,6 @@ out:
 }
 
 /*
- * Copy @len bytes at @pos between the buffer and @buf (a kernel buffer),
- * stopping at the end.  Returns the bytes copied.
- */
-static int sparse_copy(struct mapdemo_file *mf, loff_t pos, void *buf,
-		       int len, bool write)
-{
-	loff_t size = i_size_read(sparse_inode);
-	struct folio *folio;
-	int done = 0;
-
-	if (pos < 0 || pos >= size)
-		return -EIO;
-	len = min_t(loff_t, len, size - pos);
-	while (done < len) {
-		size_t off = offset_in_page(pos);
-		size_t n = min_t(size_t, len - done, PAGE_SIZE - off);
-
-		if (write) {
-			if (sparse_write_folio(mf, pos, &folio))
-				break;
-			memcpy_to_page(folio_page(folio, 0), off, buf + done, n);
-		} else {
-			folio = mapdemo_filemap_get_folio(sparse_mapping(),
-							  pos >> PAGE_SHIFT);
-			if (IS_ERR(folio)) {
-				memset(buf + done, 0, n);
-				goto next;
-			}
-			memcpy_from_page(buf + done, folio_page(folio, 0), off, n);
-		}
-		folio_put(folio);
-next:
-		done += n;
-		pos += n;
-	}
-	return done ? done : -EIO;
-}
-
-/*
  * read()/write() at the file offset, within the buffer only: a fixed-size
  * file, like a block device (write at or past the end: -ENOSPC).  Holes
  * read zero without being allocated.  The copies run with no lock held
@@ -352,7 +299,6 @@ next:
  */
 static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
-	struct mapdemo_file *mf = iocb->ki_filp->private_data;
 	loff_t size = i_size_read(sparse_inode);
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0;
@@ -369,7 +315,7 @@ static ssize_t sparse_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 		size_t copied;
 
 		if (write) {
-			err = sparse_write_folio(mf, pos, &folio);
+			err = sparse_write_folio(pos, &folio);
 			if (err)
 				break;
 			copied = copy_page_from_iter(folio_page(folio, 0), off, n,

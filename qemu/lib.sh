@@ -141,7 +141,10 @@ boot_guest() {
 	# oops=panic: an Oops ends the run at once (panic=-1 reboots, which
 	# -no-reboot turns into qemu's exit) instead of leaving the test that
 	# hit it, or its threads, stuck until the time limit
-	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 ${KERNEL_CMDLINE:-}"
+	# init_on_alloc=0: Debian's kernels zero every page they allocate
+	# (CONFIG_INIT_ON_ALLOC_DEFAULT_ON), which would hide a driver that
+	# hands out pages unzeroed from the suite's zeroing tests
+	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 init_on_alloc=0 ${KERNEL_CMDLINE:-}"
 	if [ "$mode" = interactive ]; then
 		$(qemu_base) -accel "$accel" -cpu "$cpu" -kernel "$VMLINUZ" \
 			-initrd "$initrd" -append "$append" \

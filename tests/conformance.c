@@ -20,13 +20,17 @@ struct criterion_test_params conf_mode_params(void)
 
 struct mapdemo_device conf_open(int mode, int oflags)
 {
-	struct mapdemo_device dev = open_dev(oflags, mode);
+	struct mapdemo_device dev, rw;
 	int ret;
 
-	if (mode == MAPDEMO_MODE_SPARSE && (oflags & O_ACCMODE) != O_WRONLY) {
-		ret = mapdemo_reset(&dev);
+	/* an empty buffer to start from; a reset needs a file open for writing */
+	if (mode == MAPDEMO_MODE_SPARSE) {
+		rw = open_dev(O_RDWR, mode);
+		ret = mapdemo_reset(&rw);
 		cr_assert_eq(ret, 0, "reset the sparse buffer: %s", strerror(-ret));
+		mapdemo_device_close(&rw);
 	}
+	dev = open_dev(oflags, mode);
 	return dev;
 }
 

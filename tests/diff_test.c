@@ -31,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,7 +50,7 @@ enum backend { B_ANON, B_DEVZERO, B_MAPDEMO, B_NR };
 static const char *const backend_name[B_NR] = { "anon", "/dev/zero", "mapdemo" };
 
 enum kind { K_MMAP, K_MUNMAP, K_MPROTECT, K_MREMAP, K_MADVISE, K_MSYNC,
-	    K_FORK, K_READ, K_WRITE };
+	    K_FORK, K_READ, K_WRITE, K_FUTEX };
 
 struct op {
 	uint8_t kind, slot, slot2, page, npages, newpages, page2, val;
@@ -133,8 +135,11 @@ static void gen(struct op *ops, size_t n)
 			o->kind = K_FORK;
 		} else if (r < 75) {
 			o->kind = K_READ;
-		} else {
+		} else if (r < 96) {
 			o->kind = K_WRITE;
+		} else {
+			/* a shared futex is keyed by the page's owner */
+			o->kind = K_FUTEX;
 		}
 	}
 }
@@ -142,7 +147,8 @@ static void gen(struct op *ops, size_t n)
 static int describe(const struct op *o, char *buf, size_t size)
 {
 	static const char *const names[] = { "mmap", "munmap", "mprotect",
-		"mremap", "madvise", "msync", "fork", "read", "write" };
+		"mremap", "madvise", "msync", "fork", "read", "write",
+		"futex" };
 
 	return snprintf(buf, size,
 			"%s slot %u page %u npages %u newpages %u slot2 %u page2 %u prot %#x flags %#x arg %d val %u",
@@ -258,6 +264,16 @@ static void run_op(const struct op *o, int fd, struct outcome *out,
 	case K_WRITE:
 		touch(page_at(o->slot, o->page2), o->kind == K_WRITE, o->val, out);
 		return;
+	case K_FUTEX:
+		/*
+		 * A shared FUTEX_WAIT that never sleeps: EAGAIN when the word
+		 * is not @val, ETIMEDOUT at once when it is, EFAULT where the
+		 * kernel cannot key the page (what zero mode once gave).
+		 */
+		out->ret = syscall(SYS_futex, page_at(o->slot, o->page2),
+				   FUTEX_WAIT, (uint32_t)o->val,
+				   &(struct timespec){ 0, 0 }, NULL, 0);
+		break;
 	}
 	if (out->ret == -1)
 		out->err = errno;
@@ -468,6 +484,24 @@ static const char *intended_difference(const struct op *o,
 		if (ref->sig == SIGBUS && ref->code == BUS_ADRERR && !md->sig &&
 		    pm->mapped && pm->shared && pm->pgoff >= obj_pages[pm->obj])
 			return "zero mode has no end where shmem has";
+	}
+	if (o->kind == K_FUTEX && o->page2 < SLOT_PAGES) {
+		pm = &model[o->slot][o->page2];
+		if (ref->ret != -1 || ref->err != EFAULT || md->err == EFAULT ||
+		    !pm->mapped)
+			return NULL;
+		/* the same, for a futex the kernel cannot key past the end */
+		if (pm->shared && pm->pgoff >= obj_pages[pm->obj])
+			return "zero mode has no end where shmem has (futex)";
+		/*
+		 * SPEC.md's zero mode serves private reads from the driver's
+		 * own pages, read-only, not from the anonymous zero page: a
+		 * shared futex on a read-only private page is keyed by the
+		 * page's file, as in a private mapping of a tmpfs file, where
+		 * get_futex_key() refuses a read-only anonymous page (EFAULT).
+		 */
+		if (!pm->shared)
+			return "a read-only private page is the driver's, not anonymous";
 	}
 	return NULL;
 }

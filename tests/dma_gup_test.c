@@ -188,6 +188,54 @@ Test(dma_gup, proc_self_mem_reads_and_writes_both_styles)
 	close(mem);
 }
 
+/*
+ * A /proc/self/mem access that starts in a one-page mapping runs on into
+ * the next VMA, not into the buffer page the mapping does not map: the
+ * core hands ->access the whole remaining length, which the driver must
+ * cut at its own VMA.
+ */
+Test(dma_gup, proc_self_mem_stops_at_the_vma_end)
+{
+	int mem = open("/proc/self/mem", O_RDWR);
+	size_t s;
+
+	cr_assert_geq(mem, 0);
+	for (s = 0; s < 2; s++) {
+		int style = s ? MAPDEMO_DMA_PAGE : MAPDEMO_DMA_PFN;
+		struct mapdemo_device dev = open_dma(O_RDWR, style);
+		char *area = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char page1[4096], got[16], *p;
+
+		cr_assert_neq(area, MAP_FAILED);
+		memset(area + page_size, 'C', page_size);
+		/* buffer page 0 ends in 'A's, page 1 is all 'B' */
+		memset(page1, 'A', sizeof(page1));
+		cr_assert_eq(pwrite(dev.fd, page1, 8, (off_t)page_size - 8), 8);
+		memset(page1, 'B', sizeof(page1));
+		cr_assert_eq(pwrite(dev.fd, page1, page_size, (off_t)page_size),
+			     (ssize_t)page_size);
+		p = mmap(area, page_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, dev.fd, 0);
+		cr_assert_eq(p, area, "style %d: %s", style, strerror(errno));
+
+		cr_assert_eq(pread(mem, got, 16, (off_t)(uintptr_t)(p + page_size - 8)),
+			     16, "style %d: %s", style, strerror(errno));
+		cr_assert_eq(memcmp(got, "AAAAAAAACCCCCCCC", 16), 0,
+			     "style %d read %.16s", style, got);
+		cr_assert_eq(pwrite(mem, "XXXXXXXXYYYYYYYY", 16,
+				    (off_t)(uintptr_t)(p + page_size - 8)), 16);
+		cr_assert_eq(memcmp(p + page_size - 8, "XXXXXXXXYYYYYYYY", 16),
+			     0, "style %d", style);
+		cr_assert_eq(pread(dev.fd, page1, 8, (off_t)page_size), 8);
+		cr_assert_eq(memcmp(page1, "BBBBBBBB", 8), 0,
+			     "style %d: buffer page 1 now %.8s", style, page1);
+		munmap(area, 2 * page_size);
+		mapdemo_device_close(&dev);
+	}
+	close(mem);
+}
+
 /* A read-only mapping stays read-only for /proc/PID/mem writers. */
 Test(dma_gup, proc_self_mem_cannot_write_a_read_only_mapping)
 {

@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,10 +35,31 @@ static void dirty_free_memory(uint8_t val)
 	cr_assert_eq(munmap(p, len), 0);
 }
 
+/*
+ * The zeroing tests can fail only where the allocator does not zero
+ * pages itself: Debian's kernels do (CONFIG_INIT_ON_ALLOC_DEFAULT_ON)
+ * unless booted with init_on_alloc=0, which the harness passes.  A
+ * driver with __GFP_ZERO and the dma buffer's clear_highpage() removed
+ * passed them all with it on.
+ */
+static void assert_allocator_does_not_zero(void)
+{
+	char cmdline[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(cmdline, sizeof(cmdline), f));
+	fclose(f);
+	cr_assert_not_null(strstr(cmdline, "init_on_alloc=0"),
+			   "the kernel zeroes pages itself, so a driver that does not would pass: %s",
+			   cmdline);
+}
+
 static void check_zero_pages(char *p, size_t npages, const char *what)
 {
 	size_t i;
 
+	assert_allocator_does_not_zero();
 	for (i = 0; i < npages; i++)
 		cr_assert_eq(count_not(p + i * page_size, page_size, 0), 0,
 			     "%s: page %zu carries old bytes", what, i);
@@ -169,6 +192,33 @@ Test(security, dma_address_hidden_from_unprivileged_opener)
 	mapdemo_device_close(&dev);
 }
 
+/*
+ * The opener's credentials decide, not the caller's: a file opened with
+ * CAP_SYS_ADMIN tells the address to whoever holds it, as any file's
+ * rights come from its open; one opened without never does.
+ */
+static int info_through_inherited_file(void *arg)
+{
+	struct mapdemo_device *dev = arg;
+	struct mapdemo_info info;
+
+	if (drop_cap_sys_admin())
+		return 100;
+	if (mapdemo_info(dev, &info))
+		return 101;
+	return (info.flags & MAPDEMO_INFO_DMA_ADDR_VALID) && info.dma_addr ? 0 : 1;
+}
+
+Test(security, dma_address_follows_the_opener)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	int ret;
+
+	ret = in_child(info_through_inherited_file, &dev);
+	cr_assert_eq(ret, 0, "a file opened by root, used after dropping CAP_SYS_ADMIN: %d", ret);
+	mapdemo_device_close(&dev);
+}
+
 /* ---- the node's mode ---- */
 
 static int open_as_nobody(void *arg)
@@ -220,6 +270,159 @@ Test(security, node_mode_follows_devmode)
 	cr_assert_eq(ret, -EINVAL, "devmode=04600: %s", strerror(-ret));
 	cr_assert_eq(mapdemo_module_load(NULL, NULL), 0);
 	cr_assert_eq(node_mode(), 0600);
+}
+
+/*
+ * The dma buffer comes from alloc_contig_range(), which zeroes nothing
+ * with init_on_alloc=0: what the last load's users wrote into it must not
+ * be there after the next load, which finds the same range (the search
+ * runs from the top of the zone down).
+ */
+Test(security, dma_buffer_is_zero_at_load)
+{
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	char *buf;
+
+	assert_allocator_does_not_zero();
+	cr_assert(mode_available(MAPDEMO_MODE_DMA));
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	cr_assert_gt(info.dma_size, 0);
+	buf = malloc(info.dma_size);
+	cr_assert_not_null(buf);
+	memset(buf, 0xa5, info.dma_size);
+	cr_assert_eq(pwrite(dev.fd, buf, info.dma_size, 0),
+		     (ssize_t)info.dma_size);
+	mapdemo_device_close(&dev);
+	reload(NULL);
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_DMA);
+	cr_assert_eq(pread(dev.fd, buf, info.dma_size, 0),
+		     (ssize_t)info.dma_size);
+	cr_assert_eq(count_not(buf, info.dma_size, 0), 0,
+		     "the new buffer holds the old load's bytes");
+	mapdemo_device_close(&dev);
+	free(buf);
+}
+
+/* ---- READ_IMPLIES_EXEC ---- */
+
+/* Is the mapping at @p executable, by /proc/self/maps? 1, 0, or -1. */
+static int mapped_exec(const void *p)
+{
+	unsigned long start, end;
+	char perms[8], line[512];
+	int ret = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    (unsigned long)p >= start && (unsigned long)p < end)
+			ret = perms[2] == 'x';
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * A process with the READ_IMPLIES_EXEC personality (old binaries without
+ * PT_GNU_STACK) has PROT_EXEC added to every PROT_READ by the kernel.
+ * It maps the device as it maps /dev/zero, and the mapping is still not
+ * executable; an explicit mprotect(PROT_EXEC) is still refused.
+ */
+static int read_implies_exec_maps(void *arg)
+{
+	struct mapdemo_device dev;
+	char *p;
+
+	(void)arg;
+	if (personality(READ_IMPLIES_EXEC) == -1)
+		return 100;
+	if (mapdemo_device_open(&dev, NULL, O_RDWR, MAPDEMO_MODE_ZERO))
+		return 101;
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, dev.fd, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	if (mapped_exec(p) != 0)
+		return 2;
+	if (mprotect(p, page_size, PROT_READ | PROT_WRITE))
+		return 3;
+	if (mapped_exec(p) != 0)
+		return 4;
+	if (mprotect(p, page_size, PROT_READ | PROT_EXEC) != -1 ||
+	    errno != EACCES)
+		return 5;
+	p[0] = 1;
+	return p[0] == 1 ? 0 : 6;
+}
+
+Test(security, read_implies_exec_process_maps_without_exec)
+{
+	int ret = in_child(read_implies_exec_maps, NULL);
+
+	cr_assert_eq(ret, 0, "READ_IMPLIES_EXEC: step %d failed", ret);
+}
+
+/* ---- a read-only opener changes nothing ---- */
+
+/*
+ * What an O_RDONLY opener tries: every call that would change bytes
+ * other openers see.  Returns 0 when each one failed EBADF, as write()
+ * does, else the step that got through.
+ */
+static int read_only_tries(void *arg)
+{
+	struct mapdemo_device dev;
+	int dma = *(int *)arg, fd;
+
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	fd = open(MAPDEMO_DEFAULT_PATH, O_RDONLY);
+	if (fd < 0)
+		return 101;
+	close(fd);
+	if (mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_SPARSE))
+		return 102;
+	if (write(dev.fd, "x", 1) != -1 || errno != EBADF)
+		return 1;
+	if (mapdemo_reset(&dev) != -EBADF)
+		return 2;
+	if (mapdemo_resize(&dev, 0) != -EBADF)
+		return 3;
+	mapdemo_device_close(&dev);
+	if (!dma)
+		return 0;
+	if (mapdemo_device_open(&dev, NULL, O_RDONLY, MAPDEMO_MODE_DMA))
+		return 103;
+	if (mapdemo_sync(&dev, 0, 4096, MAPDEMO_SYNC_FOR_DEVICE) != -EBADF)
+		return 4;
+	if (mapdemo_sync(&dev, 0, 4096, MAPDEMO_SYNC_FOR_CPU) != -EBADF)
+		return 5;
+	mapdemo_device_close(&dev);
+	return 0;
+}
+
+Test(security, read_only_opener_cannot_change_the_buffer)
+{
+	int dma = mode_available(MAPDEMO_MODE_DMA), ret;
+	struct mapdemo_device dev;
+	struct mapdemo_info info;
+	char c = 0;
+
+	reload("devmode=0644");
+	dev = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
+	cr_assert_eq(pwrite(dev.fd, "Q", 1, 0), 1);
+	ret = in_child(read_only_tries, &dma);
+	cr_assert_eq(ret, 0, "a read-only opener got through at step %d", ret);
+	cr_assert_eq(pread(dev.fd, &c, 1, 0), 1);
+	cr_assert_eq(c, 'Q', "the owner's byte is now %#x", c);
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	cr_assert_eq(info.sparse_size, 16ULL << 20, "the buffer was resized");
+	cr_assert_eq(mapdemo_reset(&dev), 0, "the writer may still reset");
+	mapdemo_device_close(&dev);
+	reload(NULL);
 }
 
 /* ---- replies carry no stale bytes ---- */

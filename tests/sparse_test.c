@@ -107,6 +107,44 @@ Test(sparse, pages_shared_across_files_and_kept_until_reset)
 	restore(&a);
 }
 
+/*
+ * A file's page counters are the pages of its own zero-mode mappings:
+ * the buffer's pages are the device's, counted there from the write or
+ * fault that made them to the reset that drops them.  (The driver once
+ * counted a write's allocation to the file and the reset's free to no
+ * file, leaving the file with pages_live 2 after a reset.)
+ */
+Test(sparse, file_counters_hold_no_buffer_pages)
+{
+	struct mapdemo_device dev = fresh(4 * page_size);
+	struct mapdemo_stats f0, f1, d0, d1;
+	char *p;
+
+	f0 = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	d0 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(pwrite(dev.fd, "ab", 2, page_size - 1), 2);
+	p = map_dev(&dev, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	p[3 * page_size] = 1;
+	cr_assert_eq(munmap(p, 4 * page_size), 0);
+	d1 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(d1.pages_alloc - d0.pages_alloc, 3);
+	cr_assert_eq(d1.pages_live, 3);
+	cr_assert_eq(mapdemo_reset(&dev), 0);
+
+	f1 = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	d1 = dev_stats(&dev, MAPDEMO_STATS_DEVICE);
+	cr_assert_eq(d1.pages_freed - d0.pages_freed, 3);
+	cr_assert_eq(d1.pages_live, 0);
+	cr_assert_eq(f1.pages_alloc, f0.pages_alloc,
+		     "file: %llu pages alloc", (unsigned long long)f1.pages_alloc);
+	cr_assert_eq(f1.pages_freed, f0.pages_freed);
+	cr_assert_eq(f1.pages_live, 0, "file: %llu pages live after reset",
+		     (unsigned long long)f1.pages_live);
+	cr_assert_eq(f1.faults - f0.faults, 1, "the fault is still the file's");
+	restore(&dev);
+}
+
 Test(sparse, reset_and_resize_need_sparse_mode)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
@@ -369,25 +407,64 @@ Test(sparse, shared_write_counts_page_mkwrite)
 	restore(&dev);
 }
 
-Test(sparse, proc_pid_mem_reads_and_writes_the_mapping)
+/*
+ * /proc/PID/mem (ptrace, gdb) on a sparse mapping does what it does on a
+ * shared memfd, a tmpfs file: get_user_pages() serves the buffer's page
+ * cache, so reads go through PROT_NONE as a debugger's do, writes need a
+ * writable shared mapping, and a write through a read-only one fails EIO
+ * and changes nothing (the driver once copied it in through ->access).
+ */
+static void proc_mem_case(int fd, int prot, char *was, ssize_t *rd,
+			  ssize_t *wr)
 {
-	struct mapdemo_device dev = fresh(4 * page_size);
-	char buf[8], *p;
-	int fd;
+	int mem = open("/proc/self/mem", O_RDWR);
+	char *p = mmap(NULL, 4 * page_size, prot, MAP_SHARED, fd, 0);
+	char buf[3];
 
-	p = map_dev(&dev, 4 * page_size, PROT_NONE, MAP_SHARED, 0);
+	cr_assert_geq(mem, 0);
 	cr_assert_neq(p, MAP_FAILED);
-	cr_assert_eq(pwrite(dev.fd, "gdb", 3, page_size), 3);
-	fd = open("/proc/self/mem", O_RDWR);
-	cr_assert_geq(fd, 0);
-	/* ptrace access goes through PROT_NONE, as a debugger's does */
-	cr_assert_eq(pread(fd, buf, 3, (off_t)(uintptr_t)(p + page_size)), 3,
-		     "pread /proc/self/mem: %s", strerror(errno));
-	cr_assert_eq(memcmp(buf, "gdb", 3), 0);
-	cr_assert_eq(pwrite(fd, "pok", 3, (off_t)(uintptr_t)(p + 2 * page_size)), 3);
-	cr_assert_eq(pread(dev.fd, buf, 3, 2 * page_size), 3);
-	cr_assert_eq(memcmp(buf, "pok", 3), 0);
-	close(fd);
+	cr_assert_eq(pwrite(fd, "gdb", 3, page_size), 3);
+	*rd = pread(mem, buf, 3, (off_t)(uintptr_t)(p + page_size));
+	if (*rd == 3)
+		cr_assert_eq(memcmp(buf, "gdb", 3), 0);
+	*wr = pwrite(mem, "pok", 3, (off_t)(uintptr_t)(p + page_size + 4094));
+	if (*wr < 0)
+		*wr = -errno;
+	cr_assert_eq(pread(fd, was, 3, page_size + 4094), 3);
 	munmap(p, 4 * page_size);
+	close(mem);
+}
+
+Test(sparse, proc_pid_mem_behaves_as_on_a_memfd)
+{
+	static const int prots[] = {
+		PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE,
+	};
+	struct mapdemo_device dev = fresh(4 * page_size);
+	int memfd = memfd_create("mapdemo-ref", 0);
+	size_t i;
+
+	cr_assert_geq(memfd, 0);
+	cr_assert_eq(ftruncate(memfd, 4 * page_size), 0);
+	for (i = 0; i < 3; i++) {
+		char md_was[3], ref_was[3];
+		ssize_t md_rd, md_wr, ref_rd, ref_wr;
+
+		cr_assert_eq(pwrite(dev.fd, "\0\0\0", 3, page_size + 4094), 3);
+		cr_assert_eq(pwrite(memfd, "\0\0\0", 3, page_size + 4094), 3);
+		proc_mem_case(dev.fd, prots[i], md_was, &md_rd, &md_wr);
+		proc_mem_case(memfd, prots[i], ref_was, &ref_rd, &ref_wr);
+		cr_assert_eq(md_rd, ref_rd, "prot %d: read %zd, memfd %zd",
+			     prots[i], md_rd, ref_rd);
+		cr_assert_eq(md_wr, ref_wr, "prot %d: write %zd, memfd %zd",
+			     prots[i], md_wr, ref_wr);
+		cr_assert_eq(memcmp(md_was, ref_was, 3), 0,
+			     "prot %d: the buffer holds what the memfd does",
+			     prots[i]);
+		/* only the writable mapping writes, across the page boundary */
+		cr_assert_eq(md_wr, i == 2 ? 3 : -EIO, "prot %d", prots[i]);
+		cr_assert_eq(md_rd, 3, "prot %d", prots[i]);
+	}
+	close(memfd);
 	restore(&dev);
 }

@@ -197,6 +197,21 @@ static size_t touch(char *p, size_t len, size_t page, int how, unsigned char fil
 	return off / page;
 }
 
+/*
+ * This file's counters, with pages_live where the mode keeps its pages:
+ * a zero-mode mapping's pages are the file's, the sparse buffer's are
+ * the device's (mapdemo(4), STATISTICS).
+ */
+static void read_stats(struct mapdemo_device *dev, struct mapdemo_stats *st)
+{
+	struct mapdemo_stats device;
+
+	mapdemo_stats(dev, MAPDEMO_STATS_FILE, st);
+	if (mapdemo_get_mode(dev) == MAPDEMO_MODE_SPARSE &&
+	    !mapdemo_stats(dev, MAPDEMO_STATS_DEVICE, &device))
+		st->pages_live = device.pages_live;
+}
+
 /* Print runs of pages with the same outcome: "pages 0-15: ok". */
 static void print_probe(const struct mapdemo_probe_result *r, size_t n)
 {
@@ -268,7 +283,7 @@ static int map_run(int argc, char **argv)
 	}
 	mapdemo_format_prot(o.prot, prot_s, sizeof(prot_s));
 	mapdemo_format_map_flags(o.flags, flags_s, sizeof(flags_s));
-	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &before);
+	read_stats(&dev, &before);
 
 	ret = mapdemo_map(&dev, &m, NULL, (size_t)o.length, o.prot, o.flags, o.offset);
 	if (ret) {
@@ -279,7 +294,7 @@ static int map_run(int argc, char **argv)
 	printf("mapped %zu pages (%" PRIu64 " bytes) of %s mode at %p, %s, %s\n",
 	       npages, o.length, mapdemo_mode_name(mapdemo_get_mode(&dev)),
 	       m.addr, prot_s, flags_s);
-	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
+	read_stats(&dev, &after);
 	if (after.faults != before.faults)
 		printf("mmap itself: %" PRIu64 " driver faults (populate), pages live %" PRIu64 "\n",
 		       (uint64_t)(after.faults - before.faults), (uint64_t)after.pages_live);
@@ -294,7 +309,7 @@ static int map_run(int argc, char **argv)
 			snprintf(touch_s, sizeof(touch_s), "fill 0x%02x", o.fill);
 		else
 			snprintf(touch_s, sizeof(touch_s), "%s", mapdemo_access_name(o.touch));
-		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
+		read_stats(&dev, &after);
 		flt = minflt(RUSAGE_SELF) - flt;
 		if (done < npages) {
 			const char *code = mapdemo_code_name(
@@ -327,7 +342,7 @@ static int map_run(int argc, char **argv)
 			rc = fail(EXIT_FAILED, "map: --probe: %s", strerror(-ret));
 			goto out;
 		}
-		mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
+		read_stats(&dev, &after);
 		flt = minflt(RUSAGE_CHILDREN) - flt;
 		printf("probed %zu pages (%s): %" PRIu64 " driver faults, %ld minor faults",
 		       npages, mapdemo_access_name(o.probe),
@@ -338,7 +353,7 @@ static int map_run(int argc, char **argv)
 out:
 	free(res);
 	mapdemo_unmap(&m);
-	mapdemo_stats(&dev, MAPDEMO_STATS_FILE, &after);
+	read_stats(&dev, &after);
 	printf("unmapped: pages live %" PRIu64 ", vmas live %" PRIu64 "\n",
 	       (uint64_t)after.pages_live, (uint64_t)after.vmas_live);
 	mapdemo_device_close(&dev);

@@ -152,7 +152,8 @@ int mapdemo_stats(struct mapdemo_device *dev, int scope,
  * Sparse mode: drop every page of the device-wide buffer, so that it
  * reads zero again.  Returns 0, -EBUSY while anything maps the buffer,
  * -EINVAL when the file is not in sparse mode, -ENOTTY from a module
- * without the ioctl, -EINVAL for NULL, -EBADF.
+ * without the ioctl, -EINVAL for NULL, -EBADF (also for a file not open
+ * for writing).
  */
 int mapdemo_reset(struct mapdemo_device *dev);
 
@@ -160,7 +161,7 @@ int mapdemo_reset(struct mapdemo_device *dev);
  * Sparse mode: set the buffer's size to @size bytes (any byte count).
  * Pages past the new end are dropped.  Returns 0, -EBUSY while anything
  * maps the buffer, -EINVAL for a size the module refuses or a file not in
- * sparse mode, -ENOTTY, -EBADF.
+ * sparse mode, -ENOTTY, -EBADF (also for a file not open for writing).
  */
 int mapdemo_resize(struct mapdemo_device *dev, uint64_t size);
 
