@@ -1,7 +1,10 @@
 # mapdemo: a reference mmap driver, its library, CLI, tests and harness.
 #
 #   make check     install what is missing, build, boot the guest, run
-#                  the whole suite; ends with "N passed, N failed"
+#                  the whole suite on the oldest and the newest supported
+#                  kernel (6.1 and newest, amd64): a line per kernel, then
+#                  one "N passed, N failed"; with a selector (below) on
+#                  that one kernel only
 #   make demo      boot the guest and show each mode mapped and faulted
 #   make shell     an interactive guest shell with the module loaded
 #   make lint      checkpatch --strict and sparse on the driver
@@ -12,14 +15,38 @@
 #                  results.json and tests/bench/cost-per-page.png
 #   make check-debug   the suite and fault injection on a KASAN, lockdep,
 #                  kmemleak kernel built once from linux-source-6.1
-#   make check-matrix  make check on amd64, cloud-amd64, rt-amd64 and debug
+#   make check-matrix  the suite on every series (6.1, 6.12, newest) x
+#                  flavour (amd64, cloud-amd64, rt-amd64) and the debug
+#                  kernel: a line per kernel
 #
-# KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64 picks the Debian 6.1 kernel;
-# KERNEL_ABI=6.1.0-NN pins its version (default: Debian's newest).
+# The kernel (every target that boots or builds for one; qemu/kernel-fetch):
+#   KERNEL=6.1|6.12|newest   the series (default 6.1); any series Debian's
+#                  archive carries works too (7.2); newest is resolved at
+#                  run time and the version it chose is printed
+#   KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64|debug   (default amd64)
+#   KERNEL_ABI=6.1.0-57|6.12.117+deb12|7.3.4+deb13    pin one version
+#   ACCEL=auto|kvm|tcg   the guest's accelerator (default: probed)
+# A bad value stops make at once with one line naming it and the values
+# that work.
 
-KERNEL_FLAVOUR ?= amd64
+KERNEL ?=
+KERNEL_FLAVOUR ?=
 KERNEL_ABI ?=
-export KERNEL_FLAVOUR KERNEL_ABI
+export KERNEL KERNEL_FLAVOUR KERNEL_ABI
+# any selector given: one kernel; none: make check runs two
+SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
+
+# A bad selector stops make before anything is built or fetched, with the
+# one line qemu/kernel-fetch --check prints (the defaults are good).
+KERNEL_GOALS := all build kernel module lint check check-kernel demo shell bench
+ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(SELECTED)$(ACCEL),)
+# (make 4.3 hands $(shell) neither command-line nor exported variables)
+SELECTOR_ERROR := $(shell KERNEL='$(KERNEL)' KERNEL_FLAVOUR='$(KERNEL_FLAVOUR)' \
+	KERNEL_ABI='$(KERNEL_ABI)' ACCEL='$(ACCEL)' qemu/kernel-fetch --check)
+$(if $(SELECTOR_ERROR),$(error $(SELECTOR_ERROR)))
+endif
+endif
 
 B := build
 CC := gcc
@@ -46,22 +73,25 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel module user tests lint check demo shell clean \
-	install uninstall host-check example bench bench-deps \
+.PHONY: all build deps kernel module user tests lint check check-kernel demo \
+	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix
 .DELETE_ON_ERROR:
 
 all: build
 
+# The debug kernel is built from linux-source: it needs more (flex, ...).
 deps:
-	@scripts/deps
+	@scripts/deps $(if $(filter debug,$(KERNEL_FLAVOUR)),--kernel-build)
 
-# The kernel is fetched into the cache; $(B)/kernel.env says where.
+# The kernel is fetched into the cache; $(B)/kernel.env says where, and
+# how its module is built (KCHROOT: the chroot with its compiler).
 kernel: deps
 	@mkdir -p $(B)
 	@qemu/kernel-fetch > $(B)/kernel.env.tmp && mv $(B)/kernel.env.tmp $(B)/kernel.env
 
-# W=1 and not one warning: the build log is searched, not trusted.
+# W=1 and not one warning: the build log is searched, not trusted.  The
+# module: build/module/KREL/driver/mapdemo.ko.
 module: kernel
 	@scripts/build-module
 
@@ -111,14 +141,25 @@ $(B)/tests/debug/%: tests/debug/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 lint: kernel
 	@scripts/lint
 
+# One kernel: its lint, module and guest run (qemu/check-kernels runs
+# this once a kernel, the host-side tests once before them).
+check-kernel: deps lint build example
+	@qemu/check
+
+ifeq ($(SELECTED),)
+check: deps host-check example
+	@qemu/check-kernels 6.1:amd64 newest:amd64
+else
 check: deps lint build host-check example
 	@qemu/check
+endif
 
 check-debug: KERNEL_FLAVOUR = debug
 check-debug: deps lint build example debug-tests
 	@qemu/check-debug
 
-check-matrix: deps
+check-matrix: deps host-check example
+	@scripts/deps --kernel-build
 	@qemu/check-matrix
 
 demo: deps build
@@ -139,5 +180,6 @@ include user/examples/examples.mk
 
 clean:
 	rm -rf $(B)
+	@# what an in-tree build (make -C KDIR M=$$PWD) leaves
 	rm -f driver/*.o driver/*.ko driver/*.mod driver/*.mod.c driver/.*.cmd \
 		driver/modules.order driver/.krel .*.cmd Module.symvers modules.order

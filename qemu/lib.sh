@@ -8,12 +8,19 @@ build=$top/build
 
 die() { echo "mapdemo: $*" >&2; exit 1; }
 
-# Load KREL, KDIR, VMLINUZ, KMODULES for the configured kernel.
+# Load KREL, KDIR, VMLINUZ, KMODULES, MODULE_DIR for the selected kernel
+# (KERNEL, KERNEL_FLAVOUR, KERNEL_ABI: qemu/kernel-fetch).
 load_kernel() {
 	local env
 	env=$("$top/qemu/kernel-fetch") || exit 1
 	eval "$env"
 }
+
+# The accelerator is checked before anything is built or booted.
+case ${ACCEL:-auto} in
+auto|kvm|tcg) ;;
+*) die "ACCEL=$ACCEL: unknown accelerator; accelerators: auto kvm tcg" ;;
+esac
 
 # Copy an ELF file's shared libraries (as ldd resolves them) into $1/lib.
 copy_libs() {
@@ -52,12 +59,21 @@ mk_initramfs() {
 		cp -L "$f" "$root/mapdemo/bin/"
 		[ "$(head -c4 "$f" | tail -c3)" = ELF ] && copy_libs "$root" "$f"
 	done
-	cp "$top/driver/mapdemo.ko" "$root/lib/modules/$KREL/extra/"
+	local ko=$MODULE_DIR/driver/mapdemo.ko brd=$KMODULES/kernel/drivers/block/brd.ko
+	[ -f "$ko" ] || die "initramfs: no module built for $KREL ($ko; make module)"
+	cp "$ko" "$root/lib/modules/$KREL/extra/"
 	# brd, a RAM disk: the dma tests' O_DIRECT needs a block device and
-	# Debian builds none in
+	# Debian builds none in; 6.12+ ship it xz-compressed, which the
+	# guest's libkmod may not read: unpacked here
 	mkdir -p "$root/lib/modules/$KREL/kernel/drivers/block"
-	cp "$KMODULES/kernel/drivers/block/brd.ko" \
-		"$root/lib/modules/$KREL/kernel/drivers/block/"
+	if [ -f "$brd" ]; then
+		cp "$brd" "$root/lib/modules/$KREL/kernel/drivers/block/"
+	elif [ -f "$brd.xz" ]; then
+		xz -dc "$brd.xz" > "$root/lib/modules/$KREL/kernel/drivers/block/brd.ko" ||
+			die "initramfs: cannot unpack $brd.xz"
+	else
+		die "initramfs: $KREL has no brd module ($brd)"
+	fi
 	cp "$KMODULES"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$KREL/"
 	depmod -b "$root" "$KREL" || die "depmod failed"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$out" ||
@@ -77,8 +93,6 @@ choose_accel() {
 	local stamp=$cache/accel-$KREL probe rc
 	case ${ACCEL:-auto} in
 	kvm|tcg) echo "$ACCEL"; return ;;
-	auto) ;;
-	*) die "ACCEL=$ACCEL: must be kvm, tcg or auto" ;;
 	esac
 	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 		echo "mapdemo: no usable /dev/kvm: TCG" >&2
