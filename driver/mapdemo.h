@@ -12,6 +12,7 @@
 #include <linux/percpu.h>
 
 #include "compat.h"
+#include "trace.h"
 #include "uapi/mapdemo.h"
 
 /* Raw event counters; pages_live and vmas_live are derived from them. */
@@ -104,9 +105,7 @@ void mapdemo_dma_exit(void);
 void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat);
 void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
 		       unsigned long n);
-void mapdemo_fault_event(struct vm_fault *vmf, enum mapdemo_stat stat,
-			 vm_fault_t result);
-vm_fault_t mapdemo_fault_done(struct vm_fault *vmf, vm_fault_t result);
+
 void mapdemo_stats_fill(struct mapdemo_counters __percpu *stats,
 			struct mapdemo_stats *out);
 struct mapdemo_counters __percpu *mapdemo_device_stats(void);
@@ -192,6 +191,55 @@ static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
 	if (file->f_op == &mapdemo_object_fops)
 		return ((struct mapdemo_object *)file->private_data)->mf;
 	return file->private_data;
+}
+
+/*
+ * A fault event: counted as @stat for the file the VMA was mapped
+ * through, and traced as the event of the same name (trace.h).  Inline,
+ * so that a disabled tracepoint costs the fault path a patched-out
+ * branch and no call; @stat is a constant at every caller.
+ */
+static inline void mapdemo_fault_event(struct vm_fault *vmf,
+				       enum mapdemo_stat stat,
+				       vm_fault_t result)
+{
+	struct mapdemo_file *mf = mapdemo_vma_file(vmf->vma);
+
+#define MAPDEMO_TRACE(event)						\
+	trace_mapdemo_##event(READ_ONCE(mf->mode), vmf->address,	\
+			      vmf->pgoff, result)
+	mapdemo_count(mf, stat);
+	switch (stat) {
+	case MD_STAT_FAULTS:
+		MAPDEMO_TRACE(fault);
+		break;
+	case MD_STAT_FAULT_AROUND:
+		MAPDEMO_TRACE(map_pages);
+		break;
+	case MD_STAT_HUGE_FAULTS:
+		MAPDEMO_TRACE(huge_fault);
+		break;
+	case MD_STAT_COW:
+		MAPDEMO_TRACE(cow);
+		break;
+	case MD_STAT_MKWRITE:
+		MAPDEMO_TRACE(mkwrite);
+		break;
+	case MD_STAT_SIGBUS:
+		MAPDEMO_TRACE(sigbus);
+		break;
+	default:
+		break;
+	}
+#undef MAPDEMO_TRACE
+}
+
+/* The end of a ->fault or ->huge_fault: counted, traced, returned. */
+static inline vm_fault_t mapdemo_fault_done(struct vm_fault *vmf,
+					    vm_fault_t result)
+{
+	mapdemo_fault_event(vmf, MD_STAT_FAULTS, result);
+	return result;
 }
 
 #endif /* _MAPDEMO_H */

@@ -11,9 +11,6 @@
 
 #include "mapdemo.h"
 
-#define CREATE_TRACE_POINTS
-#include "trace.h"
-
 static struct mapdemo_counters __percpu *device_stats;
 
 struct mapdemo_counters __percpu *mapdemo_device_stats(void)
@@ -34,50 +31,6 @@ void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
 	this_cpu_add(device_stats->v[stat], n);
 	if (mf)
 		this_cpu_add(mf->stats->v[stat], n);
-}
-
-/*
- * A fault event: counted as @stat for the file the VMA was mapped
- * through, and traced as the event of the same name.  Disabled, a
- * tracepoint costs a patched-out branch.
- */
-void mapdemo_fault_event(struct vm_fault *vmf, enum mapdemo_stat stat,
-			 vm_fault_t result)
-{
-	struct mapdemo_file *mf = mapdemo_vma_file(vmf->vma);
-	u32 mode = READ_ONCE(mf->mode);
-	unsigned long addr = vmf->address;
-
-	mapdemo_count(mf, stat);
-	switch (stat) {
-	case MD_STAT_FAULTS:
-		trace_mapdemo_fault(mode, addr, vmf->pgoff, result);
-		break;
-	case MD_STAT_FAULT_AROUND:
-		trace_mapdemo_map_pages(mode, addr, vmf->pgoff, result);
-		break;
-	case MD_STAT_HUGE_FAULTS:
-		trace_mapdemo_huge_fault(mode, addr, vmf->pgoff, result);
-		break;
-	case MD_STAT_COW:
-		trace_mapdemo_cow(mode, addr, vmf->pgoff, result);
-		break;
-	case MD_STAT_MKWRITE:
-		trace_mapdemo_mkwrite(mode, addr, vmf->pgoff, result);
-		break;
-	case MD_STAT_SIGBUS:
-		trace_mapdemo_sigbus(mode, addr, vmf->pgoff, result);
-		break;
-	default:
-		break;
-	}
-}
-
-/* The end of a ->fault or ->huge_fault: counted, traced, returned. */
-vm_fault_t mapdemo_fault_done(struct vm_fault *vmf, vm_fault_t result)
-{
-	mapdemo_fault_event(vmf, MD_STAT_FAULTS, result);
-	return result;
 }
 
 static void stats_sum(struct mapdemo_counters __percpu *stats, u64 *sum)
