@@ -138,10 +138,6 @@ Test(trace, events_match_the_counters)
 {
 	struct mapdemo_stats a, b;
 	char *trace;
-	struct {
-		const char *name;
-		unsigned long want;
-	} ev[6];
 	size_t i;
 
 	tracefs_ready();
@@ -157,19 +153,19 @@ Test(trace, events_match_the_counters)
 	put("events/mapdemo/enable", "0");
 	trace = read_trace();
 
-	ev[0].name = "fault";
-	ev[0].want = b.faults - a.faults;
-	ev[1].name = "map_pages";
-	ev[1].want = b.fault_around - a.fault_around;
-	ev[2].name = "huge_fault";
-	ev[2].want = b.huge_faults - a.huge_faults;
-	ev[3].name = "cow";
-	ev[3].want = b.cow - a.cow;
-	ev[4].name = "mkwrite";
-	ev[4].want = b.mkwrite - a.mkwrite;
-	ev[5].name = "sigbus";
-	ev[5].want = b.sigbus - a.sigbus;
-	for (i = 0; i < 6; i++)
+	const struct {
+		const char *name;
+		unsigned long want;
+	} ev[] = {
+		{ "fault", b.faults - a.faults },
+		{ "map_pages", b.fault_around - a.fault_around },
+		{ "huge_fault", b.huge_faults - a.huge_faults },
+		{ "cow", b.cow - a.cow },
+		{ "mkwrite", b.mkwrite - a.mkwrite },
+		{ "sigbus", b.sigbus - a.sigbus },
+	};
+
+	for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		cr_assert_eq(count_event(trace, ev[i].name), ev[i].want,
 			     "mapdemo:%s: %lu in the trace, the counter says %lu",
 			     ev[i].name, count_event(trace, ev[i].name),
