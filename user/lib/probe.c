@@ -52,18 +52,55 @@ struct probe_job {
 };
 
 /*
- * The helper runs on the calling thread's TLS (no CLONE_SETTLS) while
- * that thread sleeps in waitpid(), so this is how its signal handler
- * finds the job: one per calling thread, never shared between probes.
+ * The helper's stack is PROBE_STACK_SIZE bytes aligned to its size, and
+ * its top word, above the helper's first frame, holds the helper's job:
+ * the helper's signal handler, which runs on that stack, finds its job
+ * there.  Not in the thread's TLS, which the helper shares (no
+ * CLONE_SETTLS): a handler of the caller's that probes while this probe
+ * waits would change it under a helper that is still running, and that
+ * helper's fault would land in the nested probe's results.
  */
-static __thread struct probe_job *probe_current;
+static struct probe_job **stack_job_slot(char *stack)
+{
+	return (struct probe_job **)(stack + PROBE_STACK_SIZE) - 1;
+}
+
+static struct probe_job *current_job(void)
+{
+	char here;
+	uintptr_t base = (uintptr_t)&here & ~(uintptr_t)(PROBE_STACK_SIZE - 1);
+
+	return *stack_job_slot((char *)base);
+}
+
+/* An aligned stack, its lowest page PROT_NONE: an overflow faults. */
+static char *stack_alloc(size_t page_size)
+{
+	size_t size = PROBE_STACK_SIZE;
+	char *raw, *stack;
+
+	raw = mmap(NULL, 2 * size, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	stack = (char *)(((uintptr_t)raw + size - 1) & ~(uintptr_t)(size - 1));
+	if (stack > raw)
+		munmap(raw, (size_t)(stack - raw));
+	munmap(stack + size, (size_t)(raw + 2 * size - (stack + size)));
+	if (mprotect(stack + page_size, size - page_size,
+		     PROT_READ | PROT_WRITE)) {
+		munmap(stack, size);
+		return NULL;
+	}
+	return stack;
+}
 
 /* Signals an executed page can raise once its first byte was fetched. */
 static const int exec_signals[] = { SIGILL, SIGFPE, SIGTRAP };
 
 static void probe_handler(int sig, siginfo_t *info, void *uc)
 {
-	struct probe_job *job = probe_current;
+	struct probe_job *job = current_job();
 	struct mapdemo_probe_result *r = &job->results[job->cur];
 	char *page = job->base + job->cur * job->page_size;
 
@@ -194,7 +231,7 @@ int mapdemo_probe(void *addr, size_t length, int access,
 {
 	long page_size = sysconf(_SC_PAGESIZE);
 	int status, cancel_state, ret = 0;
-	struct probe_job job, *outer;
+	struct probe_job job;
 	sigset_t all, mask;
 	char *stack;
 	pid_t pid;
@@ -218,17 +255,10 @@ int mapdemo_probe(void *addr, size_t length, int access,
 	job.access = access;
 	job.results = results;
 
-	/* the lowest page stays PROT_NONE: an overflow faults, never corrupts */
-	stack = mmap(NULL, PROBE_STACK_SIZE, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
+	stack = stack_alloc((size_t)page_size);
+	if (!stack)
 		return -ENOMEM;
-	if (mprotect(stack + page_size, PROBE_STACK_SIZE - (size_t)page_size,
-		     PROT_READ | PROT_WRITE)) {
-		ret = neg_errno();
-		munmap(stack, PROBE_STACK_SIZE);
-		return ret;
-	}
+	*stack_job_slot(stack) = &job;
 
 	/*
 	 * waitpid() is a cancellation point, and a thread cancelled there
@@ -236,12 +266,6 @@ int mapdemo_probe(void *addr, size_t length, int access,
 	 * cancellation until the helper is gone.
 	 */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
-	/*
-	 * A handler of the caller's that probes while this probe waits sets
-	 * probe_current for its own job and puts this one back after it.
-	 */
-	outer = probe_current;
-	probe_current = &job;
 	all_signals(&all);
 	while (!ret && job.cur < job.npages) {
 		/*
@@ -259,7 +283,8 @@ int mapdemo_probe(void *addr, size_t length, int access,
 			ret = neg_errno();
 			break;
 		}
-		pid = clone(probe_child, stack + PROBE_STACK_SIZE,
+		/* the stack starts below the job's slot, 16-byte aligned */
+		pid = clone(probe_child, stack + PROBE_STACK_SIZE - 16,
 			    CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_UNTRACED, &job);
 		if (pid < 0)
 			ret = neg_errno();
@@ -279,7 +304,6 @@ int mapdemo_probe(void *addr, size_t length, int access,
 		if (job.cur < job.npages)
 			job.cur++;
 	}
-	probe_current = outer;
 	pthread_setcancelstate(cancel_state, NULL);
 	munmap(stack, PROBE_STACK_SIZE);
 	return ret ? ret : (int)job.npages;
