@@ -67,10 +67,15 @@ static struct probe_job **stack_job_slot(char *stack)
 
 static struct probe_job *current_job(void)
 {
-	char here;
-	uintptr_t base = (uintptr_t)&here & ~(uintptr_t)(PROBE_STACK_SIZE - 1);
+	/*
+	 * The frame's address, not a local's: a pointer made from a local
+	 * object may not reach past it, and the compiler may drop what is
+	 * read through one that does (gcc -O1 dropped the whole handler).
+	 */
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t base = sp & ~(uintptr_t)(PROBE_STACK_SIZE - 1);
 
-	return *stack_job_slot((char *)base);
+	return *(struct probe_job *volatile *)stack_job_slot((char *)base);
 }
 
 /* An aligned stack, its lowest page PROT_NONE: an overflow faults. */
