@@ -87,8 +87,10 @@ static void sparse_free_folio(struct folio *folio)
 	mapdemo_page_uncharge(NULL, &sparse_pool, true);
 }
 
+/* Migrate as shmem's pages do; see zero.c's zero_aops. */
 static const struct address_space_operations sparse_aops = {
 	.dirty_folio	= noop_dirty_folio,
+	.migrate_folio	= filemap_migrate_folio,
 	.free_folio	= sparse_free_folio,
 };
 

@@ -52,9 +52,14 @@ static struct zero_map *vma_zero_map(struct vm_area_struct *vma)
  */
 static DEFINE_PER_CPU(struct page *, cow_source);
 
-/* The page cache is never written back: its pages stay until truncated. */
+/*
+ * The page cache is never written back: its pages stay until truncated.
+ * They migrate as shmem's do (compaction, hot-remove, soft offline),
+ * which a dirty page without ->writepage could not otherwise.
+ */
 static const struct address_space_operations zero_aops = {
 	.dirty_folio	= noop_dirty_folio,
+	.migrate_folio	= filemap_migrate_folio,
 };
 
 static void zero_vm_open(struct vm_area_struct *vma)
