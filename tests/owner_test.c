@@ -92,25 +92,39 @@ Test(owner, pagemap_calls_the_pages_file_pages)
 /*
  * MADV_SOFT_OFFLINE migrates the page to another frame and retires the
  * old one.  A page the kernel cannot migrate fails it (EBUSY or EIO);
- * ours move, bytes and all, as shmem's do.
+ * ours move, bytes and all, as /dev/zero's shmem pages do.  A kernel
+ * without memory-failure handling (cloud-amd64) refuses the advice for
+ * every page (EINVAL): then ours answer as /dev/zero's do.
  */
+static int soft_offline(enum kind k, uint64_t *moved_from, uint64_t *now)
+{
+	struct owner_map m = map_shared(k);
+	int ret;
+
+	*moved_from = pagemap(m.p) & PM_PFN_MASK;
+	ret = madvise(m.p, page_size, MADV_SOFT_OFFLINE) ? errno : 0;
+	cr_assert_eq(count_not(m.p, page_size, 0x3d), 0,
+		     "%s: the bytes did not stay with the page", kind_name[k]);
+	*now = pagemap(m.p) & PM_PFN_MASK;
+	unmap_shared(k, &m);
+	return ret;
+}
+
 Test(owner, pages_migrate_with_their_bytes)
 {
+	uint64_t from, to;
+	int ref = soft_offline(DEVZERO, &from, &to);
 	enum kind k;
 
-	for (k = 0; k < KINDS; k++) {
-		struct owner_map m = map_shared(k);
-		uint64_t before = pagemap(m.p) & PM_PFN_MASK, after;
-		int ret = madvise(m.p, page_size, MADV_SOFT_OFFLINE);
+	cr_assert(ref == 0 || ref == EINVAL, "/dev/zero: soft offline: %s",
+		  strerror(ref));
+	for (k = ZERO; k < KINDS; k++) {
+		int ret = soft_offline(k, &from, &to);
 
-		cr_assert_eq(ret, 0, "%s: soft offline: %s", kind_name[k],
-			     strerror(errno));
-		cr_assert_eq(count_not(m.p, page_size, 0x3d), 0,
-			     "%s: the bytes did not move with the page",
-			     kind_name[k]);
-		after = pagemap(m.p) & PM_PFN_MASK;
-		cr_assert_neq(after, before, "%s: still at pfn %#llx",
-			      kind_name[k], (unsigned long long)before);
-		unmap_shared(k, &m);
+		cr_assert_eq(ret, ref, "%s: soft offline: %s, /dev/zero: %s",
+			     kind_name[k], strerror(ret), strerror(ref));
+		if (!ret)
+			cr_assert_neq(to, from, "%s: still at pfn %#llx",
+				      kind_name[k], (unsigned long long)from);
 	}
 }
