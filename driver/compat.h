@@ -28,12 +28,7 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags &= ~flags;
 }
-#endif
 
-/*
- * 6.3 again: vm_flags_mod() sets and clears in one write.
- */
-#ifndef MAPDEMO_HAVE_VM_FLAGS_SET
 static inline void vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
 				vm_flags_t clear)
 {
