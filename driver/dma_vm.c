@@ -16,16 +16,6 @@
 
 #define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
-static void dma_vm_open(struct vm_area_struct *vma)
-{
-	mapdemo_vma_opened(vma);
-}
-
-static void dma_vm_close(struct vm_area_struct *vma)
-{
-	mapdemo_vma_closed(vma);
-}
-
 /*
  * The buffer page offset of the PMD around the fault, if a PMD mapping
  * fits there: the 2 MiB of address space lie in the VMA and map 2 MiB of
@@ -179,8 +169,8 @@ static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
 MAPDEMO_DEFINE_HUGE_FAULT(dma_vm_huge_fault)
 
 const struct vm_operations_struct mapdemo_dma_vm_ops = {
-	.open		= dma_vm_open,
-	.close		= dma_vm_close,
+	.open		= mapdemo_vma_opened,
+	.close		= mapdemo_vma_closed,
 	.fault		= dma_vm_fault,
 	.huge_fault	= MAPDEMO_HUGE_FAULT(dma_vm_huge_fault),
 	.access		= dma_vm_access,

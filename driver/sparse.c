@@ -198,16 +198,6 @@ static vm_fault_t sparse_page_mkwrite(struct vm_fault *vmf)
 	return ret;
 }
 
-static void sparse_vm_open(struct vm_area_struct *vma)
-{
-	mapdemo_vma_opened(vma);
-}
-
-static void sparse_vm_close(struct vm_area_struct *vma)
-{
-	mapdemo_vma_closed(vma);
-}
-
 /* sparse_lock held: the last reserving mapping gives the reservation back */
 static void sparse_unreserve_one(void)
 {
@@ -232,16 +222,16 @@ static void sparse_map_release(struct mapdemo_object *obj)
 }
 
 static const struct vm_operations_struct sparse_vm_ops = {
-	.open		= sparse_vm_open,
-	.close		= sparse_vm_close,
+	.open		= mapdemo_vma_opened,
+	.close		= mapdemo_vma_closed,
 	.fault		= sparse_fault,
 	.map_pages	= sparse_map_pages,
 	.page_mkwrite	= sparse_page_mkwrite,
 };
 
 static const struct vm_operations_struct sparse_vm_ops_no_around = {
-	.open		= sparse_vm_open,
-	.close		= sparse_vm_close,
+	.open		= mapdemo_vma_opened,
+	.close		= mapdemo_vma_closed,
 	.fault		= sparse_fault,
 	.page_mkwrite	= sparse_page_mkwrite,
 };

@@ -62,16 +62,6 @@ static const struct address_space_operations zero_aops = {
 	.migrate_folio	= filemap_migrate_folio,
 };
 
-static void zero_vm_open(struct vm_area_struct *vma)
-{
-	mapdemo_vma_opened(vma);
-}
-
-static void zero_vm_close(struct vm_area_struct *vma)
-{
-	mapdemo_vma_closed(vma);
-}
-
 /* The last VMA of the mapping is gone: so are its pages. */
 static void zero_map_release(struct mapdemo_object *obj)
 {
@@ -119,8 +109,8 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 }
 
 static const struct vm_operations_struct zero_vm_ops = {
-	.open	= zero_vm_open,
-	.close	= zero_vm_close,
+	.open	= mapdemo_vma_opened,
+	.close	= mapdemo_vma_closed,
 	.fault	= zero_vm_fault,
 };
 
