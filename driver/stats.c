@@ -18,19 +18,17 @@ struct mapdemo_counters __percpu *mapdemo_device_stats(void)
 	return device_stats;
 }
 
-void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat)
-{
-	this_cpu_inc(device_stats->v[stat]);
-	if (mf)
-		this_cpu_inc(mf->stats->v[stat]);
-}
-
 void mapdemo_count_add(struct mapdemo_file *mf, enum mapdemo_stat stat,
 		       unsigned long n)
 {
 	this_cpu_add(device_stats->v[stat], n);
 	if (mf)
 		this_cpu_add(mf->stats->v[stat], n);
+}
+
+void mapdemo_count(struct mapdemo_file *mf, enum mapdemo_stat stat)
+{
+	mapdemo_count_add(mf, stat, 1);
 }
 
 static void stats_sum(struct mapdemo_counters __percpu *stats, u64 *sum)
