@@ -95,8 +95,10 @@ static int huge_sample(struct variant *v, double *out)
 	struct region r;
 	int ret;
 
+	/* dma mode places its mappings itself and maps PMDs as users get them */
 	if (v->op == ON)
-		where = is_device(v->bk) ? PLACE_ANY : PLACE_HUGE;
+		where = v->bk == BK_DMA_PFN || v->bk == BK_DMA_PAGE ?
+			PLACE_ANY : PLACE_HUGE;
 	ret = variant_map_fresh(v, &r, 0, where);
 	if (ret)
 		return ret;
