@@ -161,6 +161,8 @@ int mapdemo_object_attach(struct mapdemo_map_req *req,
 			  void (*release)(struct mapdemo_object *obj));
 
 /* zero.c */
+/* A reference on one of the driver's zero pages, or NULL: take a page then */
+struct page *mapdemo_zero_page_get(void);
 int mapdemo_zero_init(void);
 void mapdemo_zero_exit(void);
 

@@ -57,9 +57,10 @@ static struct zero_map *vma_zero_map(struct vm_area_struct *vma)
 
 /*
  * The driver's zero pages, one a CPU: the pages private read faults map
- * and private write faults copy from.  Nothing writes to them: the PTEs
- * of a private mapping are never writable, so every write through one -
- * FOLL_FORCE's too - is the core's copy on write.  With one a CPU,
+ * and private write faults copy from (sparse mode's too, over a hole).
+ * Nothing writes to them: the PTEs of a private mapping are never
+ * writable, so every write through one - FOLL_FORCE's too - is the
+ * core's copy on write.  With one a CPU,
  * faults on different CPUs neither wait for each other's page lock (the
  * core locks the page it maps or copies) nor bounce one refcount between
  * caches; a task that moves to another CPU only costs some sharing.
@@ -72,7 +73,7 @@ static struct zero_map *vma_zero_map(struct vm_area_struct *vma)
 static DEFINE_PER_CPU(struct page *, zero_source);
 #define ZERO_SOURCE_MAX_REFS	(INT_MAX / 2)
 
-static struct page *zero_source_get(void)
+struct page *mapdemo_zero_page_get(void)
 {
 	struct page *page = this_cpu_read(zero_source);
 
@@ -148,7 +149,7 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 		mapdemo_fault_event(vmf, MD_STAT_COW, 0);
 	if (!(vmf->vma->vm_flags & VM_SHARED)) {
 		/* the core locks it, maps it read-only or copies it */
-		page = zero_source_get();
+		page = mapdemo_zero_page_get();
 		if (likely(page)) {
 			vmf->page = page;
 			return mapdemo_fault_done(vmf, 0);

@@ -186,10 +186,12 @@ Test(sparse, private_is_copy_on_write_of_the_buffer)
 	cr_assert_eq(p[0], 1, "a private mapping reads the buffer");
 	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
 	p[0] = 2;
-	p[2 * page_size] = 3;	/* a hole: the copy source is allocated */
+	p[2 * page_size] = 3;	/* a hole: zeros are copied, it stays a hole */
 	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
 	cr_assert_eq(after.cow - before.cow, 1,
 		     "only the hole's private write goes through ->fault");
+	cr_assert_eq(dev_stats(&dev, MAPDEMO_STATS_DEVICE).pages_live, 1,
+		     "a private write over a hole allocated a buffer page");
 	cr_assert_eq(s[0], 1, "a private write reached the buffer");
 	cr_assert_eq(s[2 * page_size], 0);
 	cr_assert_eq(pread(dev.fd, buf, 1, 0), 1);
