@@ -99,7 +99,7 @@ build: module user tests
 
 user: $(LIB_SO) $(LIB_A) $(CLI)
 
-$(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h driver/uapi/mapdemo.h
+$(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h user/lib/matrix.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -c -o $@ $<
 
@@ -122,6 +122,9 @@ $(CLI): $(CLI_OBJS) $(LIB_SO)
 	$(CC) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
 
 tests: $(TEST_BINS) $(BENCH)
+
+# the expected matrix is built into its test (.incbin)
+$(B)/tests/matrix_test: tests/matrix.expected
 
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 	@mkdir -p $(@D)

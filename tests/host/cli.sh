@@ -98,7 +98,7 @@ rc=0
 tap "$([ $rc -eq 0 ] && grep -q '^usage: mapdemo map' "$out"; echo $?)" "--help wins over a bad argument"
 rc=0
 "$cli" --help > "$out" 2> "$err" || rc=$?
-tap "$([ $rc -eq 0 ] && [ "$(grep -c '^  [a-z]' "$out")" -eq 6 ]; echo $?)" "'mapdemo --help' lists the six commands"
+tap "$([ $rc -eq 0 ] && [ "$(grep -c '^  [a-z]' "$out")" -eq 7 ]; echo $?)" "'mapdemo --help' lists the seven commands"
 
 # info without the module is not an error
 rc=0
