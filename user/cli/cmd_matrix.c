@@ -132,6 +132,9 @@ static int matrix_run(int argc, char **argv)
 		printf("{\"kernel\": \"%s\", \"kinds\": [", u.release);
 		for (k = k0; k < k1; k++)
 			printf("%s\"%s\"", k > k0 ? ", " : "", mapdemo_matrix_kind_name(k));
+		printf("], \"consumers\": [");
+		for (c = c0; c < c1; c++)
+			printf("%s\"%s\"", c > c0 ? ", " : "", mapdemo_matrix_consumer_name(c));
 		printf("], \"cells\": {");
 		for (c = c0; c < c1; c++) {
 			printf("%s\n  \"%s\": {", c > c0 ? "," : "",

@@ -34,8 +34,19 @@ static void ring_close(struct ring *r)
 	close(r->fd);
 }
 
+/* mmap() one of the ring's regions; NULL (errno set) on failure. */
+static void *ring_map(struct ring *r, size_t len, off_t what)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, r->fd, what);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static int ring_open(struct ring *r)
 {
+	int ret;
+
 	memset(r, 0, sizeof(*r));
 	r->fd = (int)syscall(__NR_io_uring_setup, 4, &r->p);
 	if (r->fd < 0)
@@ -48,39 +59,19 @@ static int ring_open(struct ring *r)
 			r->sq_len = r->cq_len;
 		r->cq_len = r->sq_len;
 	}
-	r->sq = mmap(NULL, r->sq_len, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
-	if (r->sq == MAP_FAILED)
-		goto fail_sq;
-	if (r->p.features & IORING_FEAT_SINGLE_MMAP) {
+	r->sq = ring_map(r, r->sq_len, IORING_OFF_SQ_RING);
+	if (r->sq && (r->p.features & IORING_FEAT_SINGLE_MMAP))
 		r->cq = r->sq;
-	} else {
-		r->cq = mmap(NULL, r->cq_len, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
-		if (r->cq == MAP_FAILED)
-			goto fail_cq;
-	}
-	r->sqes = mmap(NULL, r->p.sq_entries * sizeof(struct io_uring_sqe),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       r->fd, IORING_OFF_SQES);
-	if (r->sqes == MAP_FAILED)
-		goto fail_sqes;
-	return 0;
-
-fail_sqes:
-	r->sqes = NULL;
-fail_cq:
-	if (r->cq == MAP_FAILED)
-		r->cq = NULL;
-fail_sq:
-	if (r->sq == MAP_FAILED)
-		r->sq = NULL;
-	{
-		int ret = neg_errno();
-
-		ring_close(r);
-		return ret;
-	}
+	else if (r->sq)
+		r->cq = ring_map(r, r->cq_len, IORING_OFF_CQ_RING);
+	if (r->cq)
+		r->sqes = ring_map(r, r->p.sq_entries * sizeof(struct io_uring_sqe),
+				   IORING_OFF_SQES);
+	if (r->sqes)
+		return 0;
+	ret = neg_errno();
+	ring_close(r);
+	return ret;
 }
 
 static int ring_register(struct ring *r, void *addr, size_t len)

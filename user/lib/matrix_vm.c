@@ -201,6 +201,7 @@ void matrix_fork(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 	pid = fork();
 	if (pid < 0) {
 		cell_fail(cell);
+		munmap(seen, sizeof(*seen));
 		return;
 	}
 	if (pid == 0) {
@@ -209,16 +210,16 @@ void matrix_fork(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 			memcpy(ctx->addr, mine, sizeof(mine));
 		_exit(0);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		cell_errno(cell, ECHILD);
-		return;
-	}
-	*cell = *seen;
-	if (cell->outcome != MAPDEMO_CELL_OK || !ctx->writable)
-		return;
-	if (memcmp(ctx->addr, ctx->kind->flags & MAP_SHARED ? mine :
+	else
+		*cell = *seen;
+	/* the parent sees the child's write through a shared mapping only */
+	if (cell->outcome == MAPDEMO_CELL_OK && ctx->writable &&
+	    memcmp(ctx->addr, ctx->kind->flags & MAP_SHARED ? mine :
 			      ctx->pattern, sizeof(mine)))
 		cell_bytes(cell);
+	munmap(seen, sizeof(*seen));
 }
 
 /* The kind mapped once more, with the MAP_ flag in arg. */
