@@ -119,6 +119,7 @@ CONSUMER(matrix_fork);
 CONSUMER(matrix_remap);
 CONSUMER(matrix_msync);
 CONSUMER(matrix_mincore);
+CONSUMER(matrix_core_dump);
 #undef CONSUMER
 
 /* io_uring: register [addr, addr+len) and move it from or to @fd. */

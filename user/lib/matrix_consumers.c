@@ -94,6 +94,9 @@ const struct matrix_consumer matrix_consumers[] = {
 	{ "mmap-populate", matrix_remap, MAP_POPULATE },
 	{ "mmap-locked", matrix_remap, MAP_LOCKED },
 	{ "mmap-growsdown", matrix_remap, MAP_GROWSDOWN },
+	{ "core-dump", matrix_core_dump, 0 },
+	{ "core-dump-dontdump", matrix_core_dump, MADV_DONTDUMP },
+	{ "core-dump-dodump", matrix_core_dump, MADV_DODUMP },
 };
 const size_t matrix_nconsumers = sizeof(matrix_consumers) /
 				 sizeof(matrix_consumers[0]);
