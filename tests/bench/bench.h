@@ -140,7 +140,7 @@ struct variant {
 	size_t len;
 	const char *na;		/* set before the run or by a failed sample */
 	double v[MAX_REPS];
-	double aux[3][MAX_REPS];	/* side figures, e.g. driver counters */
+	double aux[4][MAX_REPS];	/* side figures, e.g. driver counters */
 	char note[96];
 };
 
@@ -148,6 +148,12 @@ struct variant {
 typedef int (*sample_fn)(struct variant *v, double *out);
 
 void variants_run(struct variant *vs, int n, int reps, sample_fn fn);
+/*
+ * Map @v's backing, sharing and length with none of its pages touched
+ * (sparse mode's buffer is emptied first): region_map()'s returns.
+ */
+int variant_map_fresh(const struct variant *v, struct region *r,
+		      int extra_flags, enum placement place);
 /*
  * Fill @vs (room for 2 * BK_NR) with every backing, private and shared,
  * of length @len, leaving out what cannot be mapped (dma is shared only);
