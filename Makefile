@@ -106,7 +106,7 @@ build: module user tests
 
 user: $(LIB_SO) $(LIB_A) $(CLI)
 
-$(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h driver/uapi/mapdemo.h
+$(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h user/lib/matrix.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) $(USER_CFLAGS) -c -o $@ $<
 
@@ -128,12 +128,40 @@ $(CLI): $(CLI_OBJS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
 
-tests: $(TEST_BINS) $(BENCH)
+tests: $(TEST_BINS) $(BENCH) $(B)/tests/kselftest_pfnmap_test
+
+# the expected matrix is built into its test (.incbin)
+$(B)/tests/matrix_test: tests/matrix.expected
 
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(TEST_HELPERS) \
 		-L$(B)/lib -lmapdemo -lcriterion -Wl,-rpath,'$$ORIGIN/../lib'
+
+# The kernel's own selftest of PFN maps (tools/testing/selftests/mm/
+# pfnmap.c, which maps any file since 6.18) from the newest series'
+# linux-source, fetched once into the cache (scripts/linux-source-selftests,
+# whose answer $(B)/kselftest-src keeps); tests/kselftest/pfnmap.c runs it
+# in the guest against dma mode's pfn style.  The kernel's files are built
+# as its selftests are, with its own uapi headers and its warnings.
+KSELFTEST_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+KSELFTEST_CFLAGS = -O2 -g -D__EXPORTED_HEADERS__ \
+	-I$$src/tools/testing/selftests -isystem $$src/include/uapi \
+	-isystem $$src/arch/$(KSELFTEST_ARCH)/include/uapi
+
+$(B)/kselftest-src: scripts/linux-source-selftests
+	@mkdir -p $(@D)
+	scripts/linux-source-selftests > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/kselftest_pfnmap_test: tests/kselftest/pfnmap.c $(B)/kselftest-src $(LIB_SO)
+	@mkdir -p $(@D) $(B)/obj/kselftest
+	src=$$(cat $(B)/kselftest-src) && \
+	$(CC) $(KSELFTEST_CFLAGS) -Dmain=kselftest_pfnmap_main -c \
+		-o $(B)/obj/kselftest/pfnmap.o $$src/tools/testing/selftests/mm/pfnmap.c && \
+	$(CC) $(KSELFTEST_CFLAGS) -c -o $(B)/obj/kselftest/vm_util.o \
+		$$src/tools/testing/selftests/mm/vm_util.c
+	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/obj/kselftest/pfnmap.o \
+		$(B)/obj/kselftest/vm_util.o -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
 
 $(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)

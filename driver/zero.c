@@ -206,6 +206,13 @@ static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	}
 	/* no end: the offset is anything mmap() accepts */
 	i_size_write(inode, MAX_LFS_FILESIZE);
+	/*
+	 * Unlinked, as shmem_file_setup() makes a shared /dev/zero mapping's
+	 * file: a core dump takes a shared mapping of an unlinked file for
+	 * anonymous shared memory (coredump_filter bit 1, on by default) and
+	 * of a linked one for a mapped file (bit 3, off by default).
+	 */
+	clear_nlink(inode);
 	zm->pages = inode->i_mapping;
 	mapping_set_large_folios(zm->pages);
 	ret = mapdemo_object_attach(req, &zm->obj, inode, zero_map_release);

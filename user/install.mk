@@ -48,7 +48,14 @@ MAN_ALIASES := \
 	mapdemo_parse_prot:mapdemo_parse_size \
 	mapdemo_probe:mapdemo_outcome_name \
 	mapdemo_probe:mapdemo_code_name \
-	libmapdemo:mapdemo_version
+	libmapdemo:mapdemo_version \
+	mapdemo_matrix_cell:mapdemo_matrix_kinds \
+	mapdemo_matrix_cell:mapdemo_matrix_kind_name \
+	mapdemo_matrix_cell:mapdemo_matrix_parse_kind \
+	mapdemo_matrix_cell:mapdemo_matrix_consumers \
+	mapdemo_matrix_cell:mapdemo_matrix_consumer_name \
+	mapdemo_matrix_cell:mapdemo_matrix_parse_consumer \
+	mapdemo_matrix_cell:mapdemo_cell_format
 
 INSTALLED = $(BINDIR)/mapdemo \
 	$(LIBDIR)/libmapdemo.so.$(SOVERSION) $(LIBDIR)/libmapdemo.so \

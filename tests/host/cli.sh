@@ -82,6 +82,23 @@ expect 1 "/dev/mapdemo" dump --length 16
 expect 1 "/nonexistent/mapdemo.ko" load /nonexistent/mapdemo.ko
 expect 1 "No such file" load /nonexistent/mapdemo.ko mode=zero
 expect 1 "the module is not loaded" unload
+usage "'potato'" matrix --kind potato
+usage "'fork-bomb'" matrix --consumer fork-bomb
+usage "'--block-device' needs a value" matrix --block-device
+usage "empty path" matrix --block-device ""
+usage "'extra'" matrix extra
+usage "'--bogus'" matrix --bogus
+expect 1 "is the module loaded?" matrix --consumer read
+# the reference kinds need no module: one row, one column, and as JSON
+rc=0
+"$cli" matrix --kind anon --consumer mprotect-exec > "$out" 2> "$err" || rc=$?
+tap "$([ $rc -eq 0 ] && grep -q '^mprotect-exec  *ok *$' "$out" && [ ! -s "$err" ]; echo $?)" \
+	"'mapdemo matrix --kind anon --consumer mprotect-exec' prints one ok cell"
+rc=0
+"$cli" matrix --json --kind memfd --consumer read > "$out" 2> "$err" || rc=$?
+tap "$([ $rc -eq 0 ] && grep -q '"kinds": \["memfd"\], "consumers": \["read"\]' "$out" &&
+	grep -q '"read": {"memfd": "ok"}' "$out"; echo $?)" \
+	"'mapdemo matrix --json' names its kinds, consumers and cells"
 
 # --help: exit 0, usage on stdout, nothing on stderr
 for c in load unload info stats map dump; do
@@ -98,7 +115,7 @@ rc=0
 tap "$([ $rc -eq 0 ] && grep -q '^usage: mapdemo map' "$out"; echo $?)" "--help wins over a bad argument"
 rc=0
 "$cli" --help > "$out" 2> "$err" || rc=$?
-tap "$([ $rc -eq 0 ] && [ "$(grep -c '^  [a-z]' "$out")" -eq 6 ]; echo $?)" "'mapdemo --help' lists the six commands"
+tap "$([ $rc -eq 0 ] && [ "$(grep -c '^  [a-z]' "$out")" -eq 7 ]; echo $?)" "'mapdemo --help' lists the seven commands"
 
 # info without the module is not an error
 rc=0

@@ -12,7 +12,7 @@ HOST_CLI_OBJS := $(CLI_SRCS:user/cli/%.c=$(H)/obj/cli/%.o)
 HOST_TEST_SRCS := $(sort $(wildcard tests/host/*_test.c))
 HOST_TESTS := $(HOST_TEST_SRCS:tests/host/%.c=$(H)/%)
 
-$(H)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h driver/uapi/mapdemo.h
+$(H)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h user/lib/matrix.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) $(HOST_CFLAGS) -c -o $@ $<
 

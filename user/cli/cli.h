@@ -23,7 +23,7 @@ struct command {
 };
 
 extern const struct command cmd_load, cmd_unload, cmd_info, cmd_stats,
-	cmd_map, cmd_dump;
+	cmd_map, cmd_dump, cmd_matrix;
 
 /* Print "mapdemo: <fmt>\n" to stderr; returns @code. */
 int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_load, &cmd_unload, &cmd_info, &cmd_stats, &cmd_map, &cmd_dump, NULL
+	&cmd_load, &cmd_unload, &cmd_info, &cmd_stats, &cmd_map, &cmd_dump, &cmd_matrix, NULL
 };
 
 static void usage(FILE *f)

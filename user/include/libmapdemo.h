@@ -34,7 +34,7 @@ extern "C" {
 
 /* The release this header belongs to. */
 #define MAPDEMO_VERSION_MAJOR	1
-#define MAPDEMO_VERSION_MINOR	0
+#define MAPDEMO_VERSION_MINOR	1
 #define MAPDEMO_VERSION_PATCH	0
 
 /* A release as one number that compares in order: 0x010000 is 1.0.0. */
@@ -317,6 +317,93 @@ const char *mapdemo_code_name(int outcome, int code);
  */
 int mapdemo_probe(void *addr, size_t length, int access,
 		  struct mapdemo_probe_result *results, size_t nresults);
+
+/* ---- the behaviour matrix: mapdemo_matrix_cell(3) ---- */
+
+/*
+ * What one consumer (an operation a program applies to memory: O_DIRECT,
+ * io_uring, ptrace, madvise, ...) did with one kind of mapping (zero
+ * private, dma pfn, MAP_ANONYMOUS, ...).  Kinds and consumers are
+ * numbered from 0; a later release appends to both lists and never
+ * renumbers, so a program looks them up by name.
+ */
+enum mapdemo_cell_outcome {
+	MAPDEMO_CELL_OK = 0,	/* it worked, with the bytes it should see */
+	MAPDEMO_CELL_ERRNO,	/* the call failed with .error */
+	MAPDEMO_CELL_SIGNAL,	/* an access raised .signo with si_code .code */
+	MAPDEMO_CELL_BYTES,	/* the calls worked but the bytes were wrong */
+	MAPDEMO_CELL_SKIPPED,	/* not run: what it needs was not given */
+};
+
+struct mapdemo_cell {
+	uint8_t outcome;	/* enum mapdemo_cell_outcome */
+	uint8_t pad[3];		/* 0 */
+	int32_t error;		/* MAPDEMO_CELL_ERRNO: the errno (> 0) */
+	int32_t signo;		/* MAPDEMO_CELL_SIGNAL: SIGSEGV, SIGBUS, ... */
+	int32_t code;		/* MAPDEMO_CELL_SIGNAL: si_code, 0 if unknown */
+	uint64_t reserved[3];	/* reserved: 0 */
+};
+
+/* MAPDEMO_MATRIX_*: bits of struct mapdemo_matrix_config's flags. */
+/*
+ * Run the cells that take a page of physical memory out of service for
+ * good (MADV_SOFT_OFFLINE migrates the page and retires the old one):
+ * for a test machine or a guest, not for a box in use.  Without it those
+ * cells are MAPDEMO_CELL_SKIPPED.
+ */
+#define MAPDEMO_MATRIX_OFFLINE	0x1U
+
+/* Where the matrix runs.  Start from all zero: every field has a default. */
+struct mapdemo_matrix_config {
+	const char *device;	/* the device node; NULL: /dev/mapdemo */
+	/*
+	 * A block device (or a file on a file system with O_DIRECT) whose
+	 * first 32 KiB the O_DIRECT cells may overwrite (NULL: those cells
+	 * are MAPDEMO_CELL_SKIPPED)
+	 */
+	const char *block_device;
+	uint32_t flags;		/* MAPDEMO_MATRIX_* */
+	uint32_t pad;		/* 0 */
+	uint64_t reserved[5];	/* reserved: 0 */
+};
+
+/*
+ * The number of kinds and of consumers this library knows (> 0); the
+ * name of one ("zero-private", "odirect-read"; NULL out of range), and
+ * the number of a name (-EINVAL for NULL or an unknown name).
+ */
+int mapdemo_matrix_kinds(void);
+const char *mapdemo_matrix_kind_name(int kind);
+int mapdemo_matrix_parse_kind(const char *name);
+int mapdemo_matrix_consumers(void);
+const char *mapdemo_matrix_consumer_name(int consumer);
+int mapdemo_matrix_parse_consumer(const char *name);
+
+/*
+ * Run one cell on the running kernel: make a fresh mapping of @kind, apply
+ * @consumer to it and fill @cell with what happened.  Each cell runs in a
+ * child process of its own (fork(2)), so that nothing it does (a seal, a
+ * lock, a fault, a tracee) stays with the caller; the caller's signal
+ * handlers never run.  The cells of the sparse and dma kinds write their
+ * patterns into the device's shared buffers.  Returns 0 with @cell
+ * filled, -EINVAL for NULL @cell, an unknown @kind or @consumer or
+ * non-zero reserved fields in @config (NULL: every default), or the
+ * negative errno that kept the mapping from being made (-ENOENT: the
+ * module is not loaded; the errno of mmap(2)) or the child from running.
+ */
+int mapdemo_matrix_cell(const struct mapdemo_matrix_config *config,
+			int kind, int consumer, struct mapdemo_cell *cell);
+
+/*
+ * Format @cell as the matrix prints it: "ok", the errno's name
+ * ("EINVAL"), "SIGBUS/BUS_ADRERR" (the signal alone if its si_code has
+ * no name), "bytes", "-" for skipped.  Returns the length written
+ * (excluding the NUL), -EINVAL for NULL or an unknown outcome, -ENOSPC
+ * if @size is too small.  MAPDEMO_CELL_NAME_MAX holds any of them.
+ */
+int mapdemo_cell_format(const struct mapdemo_cell *cell, char *buf,
+			size_t size);
+#define MAPDEMO_CELL_NAME_MAX	32
 
 #ifdef __cplusplus
 }
