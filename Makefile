@@ -8,6 +8,10 @@
 #   make demo      boot the guest and show each mode mapped and faulted
 #   make shell     an interactive guest shell with the module loaded
 #   make lint      checkpatch --strict and sparse on the driver
+#   make module    the module against any kernel's headers: the running
+#                  kernel's (/lib/modules/$(uname -r)/build) or KDIR=;
+#                  driver/mapdemo.ko; make modules_install
+#                  (INSTALL_MOD_PATH=), make module-clean
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -38,7 +42,7 @@ SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
 
 # A bad selector stops make before anything is built or fetched, with the
 # one line qemu/kernel-fetch --check prints (the defaults are good).
-KERNEL_GOALS := all build kernel module lint check check-kernel demo shell bench
+KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench
 ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(SELECTED)$(ACCEL),)
 # (make 4.3 hands $(shell) neither command-line nor exported variables)
@@ -73,7 +77,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel module user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix
 .DELETE_ON_ERROR:
@@ -90,12 +94,34 @@ kernel: deps
 	@mkdir -p $(B)
 	@qemu/kernel-fetch > $(B)/kernel.env.tmp && mv $(B)/kernel.env.tmp $(B)/kernel.env
 
-# W=1 and not one warning: the build log is searched, not trusted.  The
-# module: build/module/KREL/driver/mapdemo.ko.
-module: kernel
+# The harness's module, for the selected kernel of the cache: W=1 and not
+# one warning (the build log is searched, not trusted), with the kernel's
+# own compiler.  The module: build/module/KREL/driver/mapdemo.ko.
+guest-module: kernel
 	@scripts/build-module
 
-build: module user tests
+build: guest-module user tests
+
+# The standard out-of-tree build, for a user on their own box: against
+# the running kernel's headers or KDIR's, in the source tree
+# (driver/mapdemo.ko); an unsupported kernel stops with one line.
+KDIR ?=
+# updates/ (as DKMS's updates/dkms): depmod prefers it to the kernel's own
+INSTALL_MOD_DIR ?= updates
+ifneq ($(filter module modules_install,$(MAKECMDGOALS)),)
+MODULE_ERROR := $(shell KDIR='$(KDIR)' scripts/module check)
+$(if $(MODULE_ERROR),$(error $(MODULE_ERROR)))
+endif
+module:
+	@KDIR='$(KDIR)' scripts/module modules
+
+modules_install:
+	@KDIR='$(KDIR)' scripts/module modules_install \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH='$(INSTALL_MOD_PATH)') \
+		INSTALL_MOD_DIR='$(INSTALL_MOD_DIR)'
+
+module-clean:
+	@KDIR='$(KDIR)' scripts/module clean
 
 user: $(LIB_SO) $(LIB_A) $(CLI)
 
