@@ -18,16 +18,18 @@
 #   make bench     the benchmarks in the guest: a table, tests/bench/
 #                  results.json and tests/bench/cost-per-page.png
 #   make check-debug   the suite and fault injection on a KASAN, lockdep,
-#                  kmemleak kernel built once from linux-source-6.1
+#                  kmemleak kernel built once from the series' linux-source
+#                  (KERNEL=6.1, the default, or newest) with its own compiler
 #   make check-matrix  the suite on every series (6.1, 6.12, newest) x
 #                  flavour (amd64, cloud-amd64, rt-amd64) and the debug
-#                  kernel: a line per kernel
+#                  kernels of 6.1 and newest: a line per kernel
 #
 # The kernel (every target that boots or builds for one; qemu/kernel-fetch):
 #   KERNEL=6.1|6.12|newest   the series (default 6.1); any series Debian's
 #                  archive carries works too (7.2); newest is resolved at
 #                  run time and the version it chose is printed
-#   KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64|debug   (default amd64)
+#   KERNEL_FLAVOUR=amd64|cloud-amd64|rt-amd64|debug   (default amd64;
+#                  debug: the series' debug kernel, qemu/kernel-debug)
 #   KERNEL_ABI=6.1.0-57|6.12.117+deb12|7.3.4+deb13    pin one version
 #   ACCEL=auto|kvm|tcg   the guest's accelerator (default: probed)
 # A bad value stops make at once with one line naming it and the values
@@ -42,11 +44,14 @@ SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
 
 # A bad selector stops make before anything is built or fetched, with the
 # one line qemu/kernel-fetch --check prints (the defaults are good).
-KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench
+KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench \
+	check-debug
 ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(SELECTED)$(ACCEL),)
-# (make 4.3 hands $(shell) neither command-line nor exported variables)
-SELECTOR_ERROR := $(shell KERNEL='$(KERNEL)' KERNEL_FLAVOUR='$(KERNEL_FLAVOUR)' \
+# (make 4.3 hands $(shell) neither command-line nor exported variables;
+# check-debug's flavour is its own)
+SELECTOR_ERROR := $(shell KERNEL='$(KERNEL)' \
+	KERNEL_FLAVOUR='$(if $(filter check-debug,$(MAKECMDGOALS)),debug,$(KERNEL_FLAVOUR))' \
 	KERNEL_ABI='$(KERNEL_ABI)' ACCEL='$(ACCEL)' qemu/kernel-fetch --check)
 $(if $(SELECTOR_ERROR),$(error $(SELECTOR_ERROR)))
 endif

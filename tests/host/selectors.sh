@@ -61,7 +61,8 @@ bad KERNEL_ABI=6.1.0-1 "6.1.0-" -- "${fetch[@]}"
 bad KERNEL_ABI=9.9.9+deb13 "6.1.0-" "+deb13" -- "${fetch[@]}"
 bad KERNEL_ABI=7.3.4 "7.3.4+deb13" -- "${fetch[@]}"
 bad KERNEL_ABI=6.1.0-57 "KERNEL: 6.1" -- env KERNEL=6.12 "${fetch[@]}"
-bad KERNEL=newest "KERNEL: 6.1" -- env KERNEL_FLAVOUR=debug "${fetch[@]}"
+bad KERNEL=5.10 "KERNEL_FLAVOUR=debug" "6.1" "newest" -- env KERNEL_FLAVOUR=debug "${fetch[@]}"
+bad KERNEL_ABI=6.1.0-57 "KERNEL_FLAVOUR=debug" "KERNEL: 6.1 newest" -- env KERNEL_FLAVOUR=debug "${fetch[@]}"
 bad ACCEL=xen "auto" "kvm" "tcg" -- "${fetch[@]}"
 # the guest scripts check ACCEL before they build or boot anything
 bad ACCEL=kvm2 "auto" "kvm" "tcg" -- qemu/run -- true
@@ -74,5 +75,6 @@ bad_arg KERNEL_ABI=6.1.0-1 "6.1.0-" -- make --no-print-directory guest-module KE
 bad_arg ACCEL=foo "kvm" "tcg" -- make --no-print-directory demo ACCEL=foo
 bad KERNEL_FLAVOUR=foo "amd64" "rt-amd64" -- make --no-print-directory check
 bad ACCEL=foo "kvm" "tcg" -- make --no-print-directory check
+bad_arg KERNEL=5.10 "KERNEL_FLAVOUR=debug" "newest" -- make --no-print-directory check-debug KERNEL=5.10
 # a chroot that cannot be made
 bad_arg potato "trixie" "sid" -- qemu/kernel-chroot potato 14
