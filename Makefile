@@ -12,6 +12,8 @@
 #                  kernel's (/lib/modules/$(uname -r)/build) or KDIR=;
 #                  driver/mapdemo.ko; make modules_install
 #                  (INSTALL_MOD_PATH=), make module-clean
+#   make dkms-check  dkms add, build, install, remove for the headers of
+#                  6.1, 6.12 and newest, in private DKMS trees
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -82,7 +84,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel guest-module module modules_install module-clean user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix
 .DELETE_ON_ERROR:
@@ -127,6 +129,11 @@ modules_install:
 
 module-clean:
 	@KDIR='$(KDIR)' scripts/module clean
+
+# DKMS_SERIES="6.1 newest" narrows it
+dkms-check: deps
+	@scripts/deps dkms
+	@scripts/dkms-check $(DKMS_SERIES)
 
 user: $(LIB_SO) $(LIB_A) $(CLI)
 
