@@ -14,6 +14,7 @@
 #                  (INSTALL_MOD_PATH=), make module-clean
 #   make dkms-check  dkms add, build, install, remove for the headers of
 #                  6.1, 6.12 and newest, in private DKMS trees
+#   make deb       the Debian packages (debian/) in build/deb/, lintian-clean
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -63,7 +64,14 @@ B := build
 CC := gcc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
-USER_CPPFLAGS := -Iuser/include -Idriver/uapi -D_GNU_SOURCE
+USER_CPPFLAGS = -Iuser/include -Idriver/uapi -D_GNU_SOURCE $(CPPFLAGS)
+# CPPFLAGS and LDFLAGS: a packager's (dpkg-buildflags), empty by default
+CPPFLAGS ?=
+LDFLAGS ?=
+# Where the binaries find libmapdemo.so.1: beside them in build/ (the
+# guest's initramfs keeps that layout).  RPATH= for a system install, as
+# debian/rules builds.
+RPATH ?= -Wl,-rpath,'$$ORIGIN/../lib'
 USER_CFLAGS = $(CFLAGS) $(WARN) -fPIC -fvisibility=default
 
 LIB_SRCS := $(sort $(wildcard user/lib/*.c))
@@ -84,7 +92,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix
 .DELETE_ON_ERROR:
@@ -130,6 +138,16 @@ modules_install:
 module-clean:
 	@KDIR='$(KDIR)' scripts/module clean
 
+# What dpkg-buildpackage, dh-dkms and lintian need, and debian/control's
+# Build-Depends.
+DEB_DEPS := build-essential debhelper dh-dkms dkms dpkg-dev fakeroot lintian \
+	libcriterion-dev libkmod-dev pkg-config
+deb-deps:
+	@scripts/deps $(DEB_DEPS)
+
+deb: deb-deps
+	@scripts/deb
+
 # DKMS_SERIES="6.1 newest" narrows it
 dkms-check: deps
 	@scripts/deps dkms
@@ -143,7 +161,7 @@ $(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h dri
 
 $(LIB_SO): $(LIB_OBJS) user/lib/libmapdemo.map
 	@mkdir -p $(@D)
-	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libmapdemo.so.$(SOVERSION) \
+	$(CC) $(LDFLAGS) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libmapdemo.so.$(SOVERSION) \
 		-Wl,--version-script=user/lib/libmapdemo.map -Wl,-z,defs -lkmod
 	ln -sf libmapdemo.so.$(SOVERSION) $(B)/lib/libmapdemo.so
 
@@ -157,18 +175,18 @@ $(B)/obj/cli/%.o: user/cli/%.c user/cli/cli.h user/include/libmapdemo.h driver/u
 
 $(CLI): $(CLI_OBJS) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo $(RPATH)
 
 tests: $(TEST_BINS) $(BENCH)
 
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(TEST_HELPERS) \
-		-L$(B)/lib -lmapdemo -lcriterion -Wl,-rpath,'$$ORIGIN/../lib'
+	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(TEST_HELPERS) \
+		-L$(B)/lib -lmapdemo -lcriterion $(RPATH)
 
 $(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) -lm
+	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(BENCH_SRCS) -lm
 debug-tests: $(DEBUG_TEST_BINS)
 
 $(B)/tests/debug/%: tests/debug/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
