@@ -20,6 +20,8 @@
 #   make host-check  the host-side tests under ASan and UBSan
 #   make bench     the benchmarks in the guest: a table, tests/bench/
 #                  results.json and tests/bench/cost-per-page.png
+#   make bench-matrix  make bench on 6.1, 6.12 and newest, and their
+#                  comparison in tests/bench/kernels/
 #   make check-debug   the suite and fault injection on a KASAN, lockdep,
 #                  kmemleak kernel built once from the series' linux-source
 #                  (KERNEL=6.1, the default, or newest) with its own compiler
@@ -94,7 +96,7 @@ CLI := $(B)/bin/mapdemo
 
 .PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
-	debug-tests check-debug check-matrix
+	debug-tests check-debug check-matrix bench-matrix
 .DELETE_ON_ERROR:
 
 all: build
@@ -222,10 +224,15 @@ demo: deps build
 	@qemu/demo
 
 bench-deps:
-	@scripts/deps gnuplot-nox
+	@scripts/deps gnuplot-nox jq
 
 bench: bench-deps build
 	@qemu/bench
+
+# make bench on each series (BENCH_SERIES="6.1 6.12 newest") and the
+# comparison of them in tests/bench/kernels/
+bench-matrix: bench-deps
+	@qemu/bench-matrix
 
 shell: deps build
 	@qemu/shell

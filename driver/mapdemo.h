@@ -135,6 +135,7 @@ void mapdemo_pool_drain(struct mapdemo_file *mf, struct mapdemo_pool *pool);
 int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 			struct address_space *mapping, pgoff_t index,
 			struct folio **foliop);
+vm_fault_t mapdemo_map_pages(struct vm_fault *vmf, pgoff_t start, pgoff_t end);
 int mapdemo_pages_init(void);
 void mapdemo_pages_exit(void);
 extern unsigned long mapdemo_max_pages;

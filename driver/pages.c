@@ -177,6 +177,19 @@ int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 }
 
 /*
+ * Fault-around: the pages already in a mode's page cache are mapped in
+ * batches around a read fault; a fault so served is counted as one.
+ */
+vm_fault_t mapdemo_map_pages(struct vm_fault *vmf, pgoff_t start, pgoff_t end)
+{
+	vm_fault_t ret = filemap_map_pages(vmf, start, end);
+
+	if (ret & VM_FAULT_NOPAGE)
+		mapdemo_fault_event(vmf, MD_STAT_FAULT_AROUND, ret);
+	return ret;
+}
+
+/*
  * Drop the driver's reference.  The page may live on for a while if
  * get_user_pages() pinned it; it is freed when that pin is dropped.
  */

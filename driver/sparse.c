@@ -170,17 +170,6 @@ static vm_fault_t sparse_fault(struct vm_fault *vmf)
 	return mapdemo_fault_done(vmf, VM_FAULT_LOCKED);
 }
 
-/* Populated pages are mapped in batches; count the faults so served. */
-static vm_fault_t sparse_map_pages(struct vm_fault *vmf, pgoff_t start,
-				   pgoff_t end)
-{
-	vm_fault_t ret = filemap_map_pages(vmf, start, end);
-
-	if (ret & VM_FAULT_NOPAGE)
-		mapdemo_fault_event(vmf, MD_STAT_FAULT_AROUND, ret);
-	return ret;
-}
-
 static vm_fault_t sparse_page_mkwrite(struct vm_fault *vmf)
 {
 	struct folio *folio = page_folio(vmf->page);
@@ -225,7 +214,7 @@ static const struct vm_operations_struct sparse_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
 	.fault		= sparse_fault,
-	.map_pages	= sparse_map_pages,
+	.map_pages	= mapdemo_map_pages,
 	.page_mkwrite	= sparse_page_mkwrite,
 };
 

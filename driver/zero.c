@@ -13,9 +13,13 @@
  * get_user_pages() and the rest of the core that keys on the page's
  * mapping treat them alike.
  *
- * MAP_PRIVATE read faults map the mapping's (still zero) page read-only;
- * the first write makes the core copy it into an anonymous page, so
- * private writes never reach the page cache.
+ * MAP_PRIVATE mappings get no pages of their own: a read fault maps one
+ * of the driver's zero pages read-only, as anonymous memory maps the
+ * kernel's zero page, and the first write makes the core copy a zero page
+ * into an anonymous page, so private reads allocate nothing and private
+ * writes never reach the page cache.  MAP_SHARED faults fill the page
+ * cache; pages already there are mapped in batches around a read fault
+ * (fault-around), as for any file.
  *
  * Against the max_pages cap each zero_map is a pool: mmap() reserves its
  * length unless MAP_NORESERVE, and the reservation goes with the zero_map.
@@ -44,13 +48,32 @@ static struct zero_map *vma_zero_map(struct vm_area_struct *vma)
 }
 
 /*
- * The sources for private write faults: the core copies one into the new
- * anonymous page, so they are only ever read and never mapped.  The core
- * holds the source's page lock and a reference for the copy; with one
- * source a CPU, private write faults on different CPUs neither wait for
- * each other's lock nor bounce one page's refcount between caches.
+ * The driver's zero pages, one a CPU: the pages private read faults map
+ * and private write faults copy from.  Nothing writes to them: the PTEs
+ * of a private mapping are never writable, so every write through one -
+ * FOLL_FORCE's too - is the core's copy on write.  With one a CPU,
+ * faults on different CPUs neither wait for each other's page lock (the
+ * core locks the page it maps or copies) nor bounce one refcount between
+ * caches; a task that moves to another CPU only costs some sharing.
+ *
+ * Unlike the kernel's zero page, every PTE of one holds a reference, and
+ * a reference count must never wrap: past ZERO_SOURCE_MAX_REFS, as on a
+ * page memory_failure() has poisoned, a fault takes the mapping's own
+ * page-cache page instead.
  */
-static DEFINE_PER_CPU(struct page *, cow_source);
+static DEFINE_PER_CPU(struct page *, zero_source);
+#define ZERO_SOURCE_MAX_REFS	(INT_MAX / 2)
+
+static struct page *zero_source_get(void)
+{
+	struct page *page = this_cpu_read(zero_source);
+
+	if (unlikely(page_ref_count(page) > ZERO_SOURCE_MAX_REFS ||
+		     PageHWPoison(page)))
+		return NULL;
+	get_page(page);
+	return page;
+}
 
 /*
  * The page cache is never written back: its pages stay until truncated.
@@ -87,14 +110,15 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	vm_fault_t ret;
 	int err;
 
-	if (vmf->cow_page) {
-		/* A private write: only the copy source is needed. */
+	if (vmf->cow_page)
 		mapdemo_fault_event(vmf, MD_STAT_COW, 0);
-		/* a migration after this read only costs some sharing */
-		page = this_cpu_read(cow_source);
-		get_page(page);
-		vmf->page = page;
-		return mapdemo_fault_done(vmf, 0);
+	if (!(vmf->vma->vm_flags & VM_SHARED)) {
+		/* the core locks it, maps it read-only or copies it */
+		page = zero_source_get();
+		if (likely(page)) {
+			vmf->page = page;
+			return mapdemo_fault_done(vmf, 0);
+		}
 	}
 
 	err = mapdemo_cache_folio(mf, &zm->pool, zm->pages, vmf->pgoff, &folio);
@@ -108,7 +132,15 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	return mapdemo_fault_done(vmf, VM_FAULT_LOCKED);
 }
 
-static const struct vm_operations_struct zero_vm_ops = {
+static const struct vm_operations_struct zero_shared_vm_ops = {
+	.open		= mapdemo_vma_opened,
+	.close		= mapdemo_vma_closed,
+	.fault		= zero_vm_fault,
+	.map_pages	= mapdemo_map_pages,
+};
+
+/* No fault-around: a private mapping's page cache stays empty. */
+static const struct vm_operations_struct zero_private_vm_ops = {
 	.open	= mapdemo_vma_opened,
 	.close	= mapdemo_vma_closed,
 	.fault	= zero_vm_fault,
@@ -141,7 +173,8 @@ static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	if (ret)
 		goto err_unreserve;
 
-	req->vm_ops = &zero_vm_ops;
+	req->vm_ops = req->flags & VM_SHARED ? &zero_shared_vm_ops :
+					       &zero_private_vm_ops;
 	return 0;
 
 err_unreserve:
@@ -188,10 +221,11 @@ void mapdemo_zero_exit(void)
 {
 	int cpu;
 
+	/* a page pinned through a private mapping lives on until unpinned */
 	for_each_possible_cpu(cpu) {
-		if (per_cpu(cow_source, cpu))
-			__free_page(per_cpu(cow_source, cpu));
-		per_cpu(cow_source, cpu) = NULL;
+		if (per_cpu(zero_source, cpu))
+			put_page(per_cpu(zero_source, cpu));
+		per_cpu(zero_source, cpu) = NULL;
 	}
 }
 
@@ -207,7 +241,7 @@ int mapdemo_zero_init(void)
 			mapdemo_zero_exit();
 			return -ENOMEM;
 		}
-		per_cpu(cow_source, cpu) = page;
+		per_cpu(zero_source, cpu) = page;
 	}
 	return 0;
 }

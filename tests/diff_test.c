@@ -493,15 +493,6 @@ static const char *intended_difference(const struct op *o,
 		/* the same, for a futex the kernel cannot key past the end */
 		if (pm->shared && pm->pgoff >= obj_pages[pm->obj])
 			return "zero mode has no end where shmem has (futex)";
-		/*
-		 * SPEC.md's zero mode serves private reads from the driver's
-		 * own pages, read-only, not from the anonymous zero page: a
-		 * shared futex on a read-only private page is keyed by the
-		 * page's file, as in a private mapping of a tmpfs file, where
-		 * get_futex_key() refuses a read-only anonymous page (EFAULT).
-		 */
-		if (!pm->shared)
-			return "a read-only private page is the driver's, not anonymous";
 	}
 	return NULL;
 }

@@ -124,6 +124,36 @@ Test(futex, shared_wait_keys_each_kind)
 	}
 }
 
+/*
+ * A read-only private page that was never written has no owner to key a
+ * shared futex by: /dev/zero's is the kernel's zero page, zero mode's one
+ * of the driver's zero pages.  Both refuse with EFAULT; a private futex
+ * (keyed by the address) works on both.
+ */
+Test(futex, read_only_private_word_is_refused_as_on_dev_zero)
+{
+	const struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	int zfd = open("/dev/zero", O_RDWR);
+	const char *name[2] = { "/dev/zero", "zero" };
+	int fd[2] = { zfd, dev.fd }, i;
+
+	cr_assert_geq(zfd, 0);
+	for (i = 0; i < 2; i++) {
+		uint32_t *w = mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, fd[i], 0);
+
+		cr_assert_neq(w, MAP_FAILED, "%s: %s", name[i], strerror(errno));
+		cr_assert_eq(*(volatile uint32_t *)w, 0);
+		cr_assert_eq(futex(w, FUTEX_WAIT, 0, &ms10), -1);
+		cr_assert_eq(errno, EFAULT, "%s: %s", name[i], strerror(errno));
+		cr_assert_eq(futex(w, FUTEX_WAIT_PRIVATE, 0, &ms10), -1);
+		cr_assert_eq(errno, ETIMEDOUT, "%s private: %s", name[i], strerror(errno));
+		munmap(w, page_size);
+	}
+	close(zfd);
+	mapdemo_device_close(&dev);
+}
+
 /* A child blocked in FUTEX_WAIT on the shared word is woken by its parent. */
 Test(futex, shared_wake_reaches_the_fork_child)
 {

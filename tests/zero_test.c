@@ -21,6 +21,7 @@ static void check_first_touch_zero(int flags)
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
 	struct mapdemo_stats before, after;
 	size_t len = NPAGES * page_size, i;
+	uint64_t want;
 	char *p;
 
 	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
@@ -34,7 +35,15 @@ static void check_first_touch_zero(int flags)
 	cr_assert_eq(after.faults - before.faults, NPAGES,
 		     "reading %d pages took %llu driver faults", NPAGES,
 		     (unsigned long long)(after.faults - before.faults));
-	cr_assert_eq(after.pages_live, NPAGES);
+	/*
+	 * A private read maps one of the driver's zero pages, as anonymous
+	 * memory maps the kernel's: nothing is allocated until a write.
+	 */
+	want = flags & MAP_SHARED ? NPAGES : 0;
+	cr_assert_eq(after.pages_alloc - before.pages_alloc, want,
+		     "reading %d pages allocated %llu", NPAGES,
+		     (unsigned long long)(after.pages_alloc - before.pages_alloc));
+	cr_assert_eq(after.pages_live, want);
 	cr_assert_eq(after.vmas_live, 1);
 
 	cr_assert_eq(munmap(p, len), 0);
@@ -53,6 +62,44 @@ Test(zero, private_pages_read_zero)
 Test(zero, shared_pages_read_zero)
 {
 	check_first_touch_zero(MAP_SHARED);
+}
+
+/*
+ * Fault-around: a shared mapping's pages stay in its page cache when the
+ * PTEs go (MADV_DONTNEED), and reading them again maps them in batches
+ * of the kernel's fault_around_bytes (64 KiB by default) around each
+ * fault.  A private mapping has no pages to map around: its reads fault
+ * one at a time, as anonymous memory's do.
+ */
+Test(zero, shared_refault_is_mapped_around)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	struct mapdemo_stats before, after;
+	size_t len = NPAGES * page_size, i;
+	/* pages in a 64 KiB window, and the windows 16 pages can touch */
+	size_t window = page_size < 65536 ? 65536 / page_size : 1;
+	uint64_t calls, most = (NPAGES + window - 1) / window + 1;
+	char *p;
+
+	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	for (i = 0; i < NPAGES; i++)
+		p[i * page_size] = (char)(i + 1);
+	cr_assert_eq(madvise(p, len, MADV_DONTNEED), 0);
+	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	for (i = 0; i < NPAGES; i++)
+		cr_assert_eq(((volatile char *)p)[i * page_size], (char)(i + 1),
+			     "page %zu lost its byte", i);
+	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	calls = (after.faults - before.faults) +
+		(after.fault_around - before.fault_around);
+	cr_assert_geq(after.fault_around - before.fault_around, 1,
+		      "no fault-around batch");
+	cr_assert_leq(calls, most, "%llu faults and batches for %d pages",
+		      (unsigned long long)calls, NPAGES);
+	cr_assert_eq(after.pages_alloc - before.pages_alloc, 0);
+	munmap(p, len);
+	mapdemo_device_close(&dev);
 }
 
 Test(zero, private_write_is_copied_once)

@@ -140,7 +140,7 @@ struct variant {
 	size_t len;
 	const char *na;		/* set before the run or by a failed sample */
 	double v[MAX_REPS];
-	double aux[3][MAX_REPS];	/* side figures, e.g. driver counters */
+	double aux[4][MAX_REPS];	/* side figures, e.g. driver counters */
 	char note[96];
 };
 

@@ -2,7 +2,8 @@
 /*
  * Faults per MiB touched, as the kernel counts them (getrusage minflt)
  * and as the driver does (its per-file stats), with the kernel's
- * fault-around on and off and with huge mappings allowed and refused.
+ * fault-around on and off, on a fresh mapping, and with huge mappings
+ * allowed and refused; and the pages the driver allocated for them.
  */
 #include <errno.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static void count_touch(struct variant *v, struct region *r, int write,
 		v->aux[0][v->rep] = (double)(s1.faults - s0.faults) / mib;
 		v->aux[1][v->rep] = (double)(s1.fault_around - s0.fault_around) / mib;
 		v->aux[2][v->rep] = (double)(s1.huge_faults - s0.huge_faults) / mib;
+		v->aux[3][v->rep] = (double)(s1.pages_alloc - s0.pages_alloc) / mib;
 	} else {
 		v->aux[0][v->rep] = -1;
 	}
@@ -75,6 +77,22 @@ static int fa_sample(struct variant *v, double *out)
 	return ret;
 }
 
+/* A first read of a fresh mapping: what a read-mostly user meets. */
+static int fresh_sample(struct variant *v, double *out)
+{
+	struct region r;
+	int ret;
+
+	if (v->bk == BK_SPARSE)
+		sparse_reset();
+	ret = region_map(&r, v->bk, v->shared, v->len, 0, PLACE_ANY);
+	if (ret)
+		return ret;
+	count_touch(v, &r, 0, out);
+	region_unmap(&r);
+	return 0;
+}
+
 static int huge_sample(struct variant *v, double *out)
 {
 	enum placement where = PLACE_SMALL;
@@ -99,6 +117,12 @@ static const char *fa_name(const struct variant *v)
 		      v->shared ? "shared" : "private", v->op == ON ? "on" : "off");
 }
 
+static const char *fresh_name(const struct variant *v)
+{
+	return reason("%s %s read, fresh", backing_name(v->bk),
+		      v->shared ? "shared" : "private");
+}
+
 static const char *huge_name(const struct variant *v)
 {
 	return reason("%s %s write, %s", backing_name(v->bk),
@@ -109,17 +133,36 @@ static const char *huge_name(const struct variant *v)
 /* The driver's own counts go in the figure's note. */
 static void driver_notes(struct variant *vs, int n, int reps)
 {
-	struct summary s[3];
+	struct summary s[4];
 	int i, k;
 
 	for (i = 0; i < n; i++) {
 		if (vs[i].na || !is_device(vs[i].bk) || vs[i].aux[0][0] < 0)
 			continue;
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < 4; k++)
 			summarize(vs[i].aux[k], reps, &s[k]);
 		snprintf(vs[i].note, sizeof(vs[i].note),
-			 "driver/MiB: faults %.1f, fault-around %.1f, huge %.2f",
-			 s[0].med, s[1].med, s[2].med);
+			 "driver/MiB: faults %.1f, fault-around %.1f, huge %.2f, pages %.1f",
+			 s[0].med, s[1].med, s[2].med, s[3].med);
+	}
+}
+
+/* The pages the driver allocated per MiB, a figure of their own. */
+static void pages_figures(const struct variant *vs, int n, int reps,
+			  const char *(*name)(const struct variant *v))
+{
+	static const double *const no_ref[REF_NR];
+	struct figure *f;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!is_device(vs[i].bk))
+			continue;
+		f = figure_add("faults", "pages per MiB", 0, "%s, driver pages",
+			       name(&vs[i]));
+		figure_fill(f, vs[i].na ? vs[i].na :
+			    vs[i].aux[0][0] < 0 ? "n/a: no driver stats" : NULL,
+			    vs[i].aux[3], no_ref, reps);
 	}
 }
 
@@ -132,7 +175,7 @@ void bench_faults(void)
 		{ BK_DMA_PAGE, 1 },
 	};
 	enum { NROWS = sizeof(fa_rows) / sizeof(fa_rows[0]) };
-	struct variant vs[2 * NROWS] = {}, hv[2 * NROWS] = {};
+	struct variant vs[2 * NROWS] = {}, hv[2 * NROWS] = {}, fv[NROWS] = {};
 	int reps = cfg.reps < 3 ? cfg.reps : 3;	/* counts barely vary */
 	const char *no_knob = NULL;
 	int i, n = 0;
@@ -150,11 +193,19 @@ void bench_faults(void)
 			vs[n].na = no_knob;
 		hv[n] = vs[n];
 		hv[n].na = NULL;
+		if (i % 2 == ON) {
+			fv[i / 2] = vs[n];
+			fv[i / 2].na = NULL;
+		}
 		n++;
 	}
 	variants_run(vs, n, reps, fa_sample);
 	driver_notes(vs, n, reps);
 	variants_figures(vs, n, reps, "faults", "faults per MiB", 0, fa_name);
+	variants_run(fv, NROWS, reps, fresh_sample);
+	driver_notes(fv, NROWS, reps);
+	variants_figures(fv, NROWS, reps, "faults", "faults per MiB", 0, fresh_name);
+	pages_figures(fv, NROWS, reps, fresh_name);
 	variants_run(hv, n, reps, huge_sample);
 	driver_notes(hv, n, reps);
 	variants_figures(hv, n, reps, "faults", "faults per MiB", 0, huge_name);
