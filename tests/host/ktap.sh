@@ -73,6 +73,19 @@ suite() {	# suite TEST-DIR OUT: run the suite, its status on stdout
 }
 rc=$(suite "$tmp/mixed" "$tmp/mixed.ktap")
 tap "$([ "$rc" -eq 1 ]; echo $?)" "a failing test: exit status 1, KSFT_FAIL (got $rc)"
+rc=0
+PATH=$tmp/bin:$PATH MAPDEMO_TEST_DIR=$tmp/mixed MAPDEMO_DONE_FILE=$tmp/done sh "$tmp/mapdemo-suite" > /dev/null 2>&1 || rc=$?
+tap "$([ $rc -eq 1 ] && [ -e "$tmp/done" ]; echo $?)" "a run with a failed test goes to its end: MAPDEMO_DONE_FILE made"
+mkdir -p "$tmp/noload"
+printf '#!/bin/sh\n[ "$1" = load ] && { echo "mapdemo: load: mapdemo: module not found" >&2; exit 1; }\nexit 0\n' > "$tmp/noload/mapdemo"
+chmod +x "$tmp/noload/mapdemo"
+rm -f "$tmp/done"
+rc=0
+PATH=$tmp/noload:$PATH MAPDEMO_TEST_DIR=$tmp/pass MAPDEMO_DONE_FILE=$tmp/done sh "$tmp/mapdemo-suite" > "$tmp/noload.ktap" 2>&1 || rc=$?
+tap "$([ $rc -eq 1 ] && [ ! -e "$tmp/done" ] && grep -q '^not ok 1 load_module$' "$tmp/noload.ktap" &&
+	grep -q '^# mapdemo: load: mapdemo: module not found$' "$tmp/noload.ktap" &&
+	grep -q '^Bail out! ' "$tmp/noload.ktap"; echo $?)" \
+	"a module that does not load: not ok load_module with the CLI's line, Bail out!, status 1, no MAPDEMO_DONE_FILE"
 rc=$(suite "$tmp/pass" "$tmp/pass.ktap")
 tap "$([ "$rc" -eq 0 ]; echo $?)" "every test passing: exit status 0 (got $rc)"
 rc=0
