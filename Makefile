@@ -15,6 +15,9 @@
 #   make dkms-check  dkms add, build, install, remove for the headers of
 #                  6.1, 6.12 and newest, in private DKMS trees
 #   make deb       the Debian packages (debian/) in build/deb/, lintian-clean
+#   make deb-check   those packages installed with apt into a fresh Debian
+#                  12 root with 6.1's headers (DKMS builds the module),
+#                  used, then purged without a trace
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -94,7 +97,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix bench-matrix
 .DELETE_ON_ERROR:
@@ -149,6 +152,9 @@ deb-deps:
 
 deb: deb-deps
 	@scripts/deb
+
+deb-check: deb
+	@scripts/deb-check
 
 # DKMS_SERIES="6.1 newest" narrows it
 dkms-check: deps
