@@ -125,16 +125,14 @@ struct mapdemo_pool {
 
 int mapdemo_pool_reserve(struct mapdemo_pool *pool, unsigned long pages);
 void mapdemo_pool_unreserve(struct mapdemo_pool *pool, unsigned long pages);
-struct page *mapdemo_page_alloc(struct mapdemo_file *mf,
-				struct mapdemo_pool *pool, gfp_t gfp);
-void mapdemo_page_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
-		       struct page *page);
-void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
-			   bool was_allocated);
+void mapdemo_folio_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			struct folio *folio);
+void mapdemo_pool_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			   unsigned long nr, bool was_allocated);
 void mapdemo_pool_drain(struct mapdemo_file *mf, struct mapdemo_pool *pool);
 int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 			struct address_space *mapping, pgoff_t index,
-			struct folio **foliop);
+			unsigned int order, struct folio **foliop);
 vm_fault_t mapdemo_map_pages(struct vm_fault *vmf, pgoff_t start, pgoff_t end);
 int mapdemo_pages_init(void);
 void mapdemo_pages_exit(void);

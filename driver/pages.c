@@ -3,7 +3,7 @@
  * The driver's page allocator: a zeroed page or nothing, under a cap.
  *
  * Every page mapped to userspace by zero and sparse mode comes from
- * mapdemo_page_alloc(), which is the one place that zeroes, so no page can
+ * mapdemo_folio_alloc(), which is the one place that zeroes, so no page can
  * leave the driver with a previous owner's bytes in it.
  *
  * The cap (max_pages) is kept as a commitment, like the kernel's own
@@ -75,44 +75,50 @@ void mapdemo_pool_unreserve(struct mapdemo_pool *pool, unsigned long pages)
 }
 
 /*
- * A zeroed page charged to @pool, ERR_PTR(-ENOSPC) when the cap does not
- * allow it, ERR_PTR(-ENOMEM) when the kernel has no page.  @gfp adds to
- * the flags: zero mode charges its pages to the task's memory cgroup with
- * __GFP_ACCOUNT; sparse mode's pages are charged by the page cache.
+ * A zeroed folio of 2^@order pages charged to @pool, ERR_PTR(-ENOSPC)
+ * when the cap does not allow it, ERR_PTR(-ENOMEM) when the kernel has
+ * none.  A large folio is only ever a saving (fewer faults, a PMD): it is
+ * asked for without retrying or warning, and the caller falls back to a
+ * page.  Its pages are charged to the memory cgroup by the page cache.
  */
-struct page *mapdemo_page_alloc(struct mapdemo_file *mf,
-				struct mapdemo_pool *pool, gfp_t gfp)
+static struct folio *mapdemo_folio_alloc(struct mapdemo_file *mf,
+					 struct mapdemo_pool *pool,
+					 unsigned int order)
 {
-	struct page *page;
+	unsigned long nr = 1UL << order;
+	gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO;
+	struct folio *folio;
 	bool ok;
 
 	spin_lock(&cap_lock);
-	ok = pool_update(pool, pool->reserved, pool->allocated + 1, false);
+	ok = pool_update(pool, pool->reserved, pool->allocated + nr, false);
 	spin_unlock(&cap_lock);
 	if (!ok)
 		return ERR_PTR(-ENOSPC);
 
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | gfp);
-	if (!page) {
-		mapdemo_page_uncharge(NULL, pool, false);
+	if (order)
+		gfp |= __GFP_NORETRY | __GFP_NOWARN;
+	folio = folio_alloc(gfp, order);
+	if (!folio) {
+		mapdemo_pool_uncharge(NULL, pool, nr, false);
 		return ERR_PTR(-ENOMEM);
 	}
-	atomic_long_inc(&pages_in_use);
-	mapdemo_count(mf, MD_STAT_PAGES_ALLOC);
-	return page;
+	atomic_long_add(nr, &pages_in_use);
+	mapdemo_count_add(mf, MD_STAT_PAGES_ALLOC, nr);
+	return folio;
 }
 
-/* Give back @pool's charge for a page that is gone (or never was). */
-void mapdemo_page_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
-			   bool was_allocated)
+/* Give back @pool's charge for @nr pages that are gone (or never were). */
+void mapdemo_pool_uncharge(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			   unsigned long nr, bool was_allocated)
 {
 	spin_lock(&cap_lock);
-	if (!WARN_ON_ONCE(!pool->allocated))
-		pool_update(pool, pool->reserved, pool->allocated - 1, true);
+	if (!WARN_ON_ONCE(pool->allocated < nr))
+		pool_update(pool, pool->reserved, pool->allocated - nr, true);
 	spin_unlock(&cap_lock);
 	if (was_allocated) {
-		atomic_long_dec(&pages_in_use);
-		mapdemo_count(mf, MD_STAT_PAGES_FREED);
+		atomic_long_sub(nr, &pages_in_use);
+		mapdemo_count_add(mf, MD_STAT_PAGES_FREED, nr);
 	}
 }
 
@@ -134,18 +140,19 @@ void mapdemo_pool_drain(struct mapdemo_file *mf, struct mapdemo_pool *pool)
 }
 
 /*
- * The page of @mapping at @index, locked and with a reference, allocated
- * zeroed and charged to @pool if the mapping has none there yet: how
- * sparse mode's buffer and zero mode's mappings fill their page caches.
- * -ENOSPC when the cap forbids a page.  The page cache charges the page
- * to the memory cgroup, so no __GFP_ACCOUNT here.
+ * The folio of @mapping holding @index, locked and with a reference,
+ * allocated zeroed and charged to @pool if the mapping has none there
+ * yet: how sparse mode's buffer and zero mode's mappings fill their page
+ * caches.  A new folio has 2^@order pages, from @index rounded down, if
+ * that much can be had and nothing of the range is in the cache yet,
+ * else one page.  -ENOSPC when the cap forbids a page.  The page cache
+ * charges the folio to the memory cgroup, so no __GFP_ACCOUNT here.
  */
 int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 			struct address_space *mapping, pgoff_t index,
-			struct folio **foliop)
+			unsigned int order, struct folio **foliop)
 {
 	struct folio *folio;
-	struct page *page;
 	int ret;
 
 	for (;;) {
@@ -153,24 +160,33 @@ int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 		if (!IS_ERR(folio))
 			break;
 
-		page = mapdemo_page_alloc(mf, pool, 0);
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		folio = page_folio(page);
+		folio = mapdemo_folio_alloc(mf, pool, order);
+		if (IS_ERR(folio)) {
+			if (order) {
+				order = 0;
+				continue;
+			}
+			return PTR_ERR(folio);
+		}
 		/* zeroed by the allocator, so up to date before anyone sees it */
 		__folio_mark_uptodate(folio);
 		__folio_set_locked(folio);
-		ret = filemap_add_folio(mapping, folio, index, GFP_KERNEL);
+		ret = filemap_add_folio(mapping, folio,
+					round_down(index, 1UL << order), GFP_KERNEL);
 		if (!ret) {
 			/* dirty: neither reclaim nor drop_caches may drop it */
 			folio_mark_dirty(folio);
 			break;
 		}
 		__folio_clear_locked(folio);
-		mapdemo_page_free(mf, pool, page);
-		if (ret != -EEXIST)
+		mapdemo_folio_free(mf, pool, folio);
+		if (ret != -EEXIST && !order)
 			return ret;
-		/* another fault or write added it first: use theirs */
+		/*
+		 * Another fault or write added it first (use theirs), or
+		 * part of the large range is in already: one page, then.
+		 */
+		order = 0;
 	}
 	*foliop = folio;
 	return 0;
@@ -190,14 +206,16 @@ vm_fault_t mapdemo_map_pages(struct vm_fault *vmf, pgoff_t start, pgoff_t end)
 }
 
 /*
- * Drop the driver's reference.  The page may live on for a while if
+ * Drop the driver's reference.  The folio may live on for a while if
  * get_user_pages() pinned it; it is freed when that pin is dropped.
  */
-void mapdemo_page_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
-		       struct page *page)
+void mapdemo_folio_free(struct mapdemo_file *mf, struct mapdemo_pool *pool,
+			struct folio *folio)
 {
-	put_page(page);
-	mapdemo_page_uncharge(mf, pool, true);
+	unsigned long nr = folio_nr_pages(folio);
+
+	folio_put(folio);
+	mapdemo_pool_uncharge(mf, pool, nr, true);
 }
 
 int mapdemo_pages_init(void)

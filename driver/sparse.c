@@ -9,7 +9,7 @@
  * proper rmap and LRU handling, and i_size is the buffer's end.  Every
  * sparse-mode file points its f_mapping at that page cache when mapped.
  *
- * Pages are allocated zeroed by mapdemo_page_alloc() on first touch and
+ * Pages are allocated zeroed by mapdemo_folio_alloc() on first touch and
  * stay until reset, resize or unload.  They are kept dirty (with no
  * writeback) and the mapping unevictable, so neither reclaim nor
  * drop_caches can take them, as with ramfs.
@@ -84,7 +84,7 @@ static pgoff_t sparse_pages(loff_t size)
 /* Called by the page cache once a buffer page has left it. */
 static void sparse_free_folio(struct folio *folio)
 {
-	mapdemo_page_uncharge(NULL, &sparse_pool, true);
+	mapdemo_pool_uncharge(NULL, &sparse_pool, 1, true);
 }
 
 /* Migrate as shmem's pages do; see zero.c's zero_aops. */
@@ -103,7 +103,7 @@ static const struct address_space_operations sparse_aops = {
  */
 static int sparse_get_folio(pgoff_t index, struct folio **foliop)
 {
-	return mapdemo_cache_folio(NULL, &sparse_pool, sparse_mapping(), index,
+	return mapdemo_cache_folio(NULL, &sparse_pool, sparse_mapping(), index, 0,
 				   foliop);
 }
 

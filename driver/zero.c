@@ -19,7 +19,11 @@
  * into an anonymous page, so private reads allocate nothing and private
  * writes never reach the page cache.  MAP_SHARED faults fill the page
  * cache; pages already there are mapped in batches around a read fault
- * (fault-around), as for any file.
+ * (fault-around), as for any file.  Where 2 MiB of a shared mapping lie
+ * 2 MiB aligned in both address and offset, its first fault fills them
+ * with one 2 MiB folio, which the core maps by one PMD, as it does for
+ * the huge pages of a tmpfs file; MADV_NOHUGEPAGE, PR_SET_THP_DISABLE and
+ * zero_huge=0 keep them small.
  *
  * Against the max_pages cap each zero_map is a pool: mmap() reserves its
  * length unless MAP_NORESERVE, and the reservation goes with the zero_map.
@@ -34,6 +38,10 @@
 #include <linux/uio.h>
 
 #include "mapdemo.h"
+
+static bool zero_huge = true;
+module_param(zero_huge, bool, 0644);
+MODULE_PARM_DESC(zero_huge, "fill aligned 2 MiB of a shared zero-mode mapping with one huge page (default: yes)");
 
 struct zero_map {
 	struct mapdemo_object obj;	/* the mapping's file */
@@ -98,6 +106,32 @@ static void zero_map_release(struct mapdemo_object *obj)
 }
 
 /*
+ * The order of the folio a shared fault fills: PMD-sized where the 2 MiB
+ * around the fault lie in the VMA, aligned in address and offset alike,
+ * and nothing maps them by PTEs yet, as the core needs to map it by one
+ * PMD; else a page.
+ */
+static unsigned int zero_fault_order(struct vm_fault *vmf)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long haddr = vmf->address & HPAGE_PMD_MASK;
+
+	if (!READ_ONCE(zero_huge) || mapdemo_vma_thp_disabled(vma))
+		return 0;
+	if (haddr < vma->vm_start || vma->vm_end - haddr < HPAGE_PMD_SIZE)
+		return 0;
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
+		return 0;
+	if (!pmd_none(READ_ONCE(*vmf->pmd)))
+		return 0;
+	return HPAGE_PMD_ORDER;
+#else
+	return 0;
+#endif
+}
+
+/*
  * Past the cap the fault is a SIGBUS: the OOM killer could free nothing
  * that the cap would then let us use.
  */
@@ -121,7 +155,9 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 		}
 	}
 
-	err = mapdemo_cache_folio(mf, &zm->pool, zm->pages, vmf->pgoff, &folio);
+	err = mapdemo_cache_folio(mf, &zm->pool, zm->pages, vmf->pgoff,
+				  vmf->vma->vm_flags & VM_SHARED ?
+				  zero_fault_order(vmf) : 0, &folio);
 	if (err) {
 		ret = err == -ENOSPC ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 		mapdemo_fault_event(vmf, err == -ENOSPC ? MD_STAT_SIGBUS :
@@ -169,6 +205,7 @@ static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	/* no end: the offset is anything mmap() accepts */
 	i_size_write(inode, MAX_LFS_FILESIZE);
 	zm->pages = inode->i_mapping;
+	mapping_set_large_folios(zm->pages);
 	ret = mapdemo_object_attach(req, &zm->obj, inode, zero_map_release);
 	if (ret)
 		goto err_unreserve;
@@ -213,6 +250,8 @@ static ssize_t zero_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 const struct mapdemo_mode_ops mapdemo_zero_ops = {
 	.mmap		= zero_mmap,
+	/* 2 MiB aligned where 2 MiB or more, so that huge pages can fit */
+	.get_unmapped_area = mapdemo_aligned_unmapped_area,
 	.read_iter	= zero_read_iter,
 	.write_iter	= zero_write_iter,
 };

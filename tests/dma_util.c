@@ -7,15 +7,6 @@
 
 #include "dma_util.h"
 
-/*
- * mm/huge_memory.c, built only with CONFIG_TRANSPARENT_HUGEPAGE, is what
- * creates this directory: rt-amd64 has /sys/kernel/mm but not it.
- */
-bool kernel_maps_pmds(void)
-{
-	return access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
-}
-
 int set_dma_style(struct mapdemo_device *dev, int style)
 {
 	__u32 s = (__u32)style;

@@ -14,7 +14,6 @@
  * knows MADV_HUGEPAGE and MADV_NOHUGEPAGE.  Whether the module's
  * dma_huge parameter allows PMDs is a separate question.
  */
-bool kernel_maps_pmds(void);
 
 /* Open the device in dma mode with @style (enum mapdemo_dma_style). */
 struct mapdemo_device open_dma(int oflags, int style);

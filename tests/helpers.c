@@ -92,4 +92,13 @@ bool kernel_at_least(unsigned int major, unsigned int minor)
 	cr_assert_eq(sscanf(u.release, "%u.%u", &ma, &mi), 2,
 		     "kernel release '%s'", u.release);
 	return ma > major || (ma == major && mi >= minor);
+}/*
+ * mm/huge_memory.c, built only with CONFIG_TRANSPARENT_HUGEPAGE, is what
+ * creates this directory: rt-amd64 has /sys/kernel/mm but not it.
+ */
+bool kernel_maps_pmds(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0;
 }
+
+

@@ -39,5 +39,7 @@ int in_child(int (*fn)(void *), void *arg);
  * assert what each kernel answers where an upstream change moved it.
  */
 bool kernel_at_least(unsigned int major, unsigned int minor);
+/* The kernel has transparent huge pages: PMD mappings (not PREEMPT_RT). */
+bool kernel_maps_pmds(void);
 
 #endif

@@ -407,12 +407,11 @@ static int opener(double end)
 	unsigned long n = 0;
 
 	/*
-	 * Until the end, and past it until one open and mmap went through:
-	 * under load (TCG, a busy host) the unloader can hold the module
-	 * away for the whole window, and once it stops the module stays
-	 * loaded, so a first success must come soon after.
+	 * Until the end, and past it until one round went through: on a
+	 * loaded host the unloader can keep the module out for the whole
+	 * window, and after it the module stays loaded.
 	 */
-	while (now() < end || (n == 0 && now() < end + 60)) {
+	while (now() < end || (!n && now() < end + 60)) {
 		int fd = open(MAPDEMO_DEFAULT_PATH, O_RDWR | O_CLOEXEC);
 		void *p;
 

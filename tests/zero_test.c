@@ -102,6 +102,54 @@ Test(zero, shared_refault_is_mapped_around)
 	mapdemo_device_close(&dev);
 }
 
+/*
+ * A shared mapping of a PMD's size or more is placed PMD aligned, and the
+ * first fault in an aligned PMD's worth fills it with one huge page that
+ * the kernel maps by the PMD: one fault for 2 MiB (4 KiB pages).
+ * MADV_NOHUGEPAGE keeps a range's pages small, one fault each, and a
+ * kernel without transparent huge pages (PREEMPT_RT) has no other kind.
+ */
+Test(zero, shared_aligned_pmd_is_one_huge_page)
+{
+	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
+	size_t huge = page_size * (page_size / 8), npages = huge / page_size, i;
+	bool thp = kernel_maps_pmds();
+	struct mapdemo_stats before, after;
+	char *p;
+
+	p = map_dev(&dev, 2 * huge, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	cr_assert_eq((uintptr_t)p % huge, 0, "%zu KiB mapped at %p, not aligned",
+		     2 * huge >> 10, p);
+	cr_assert_eq(madvise(p + huge, huge, MADV_NOHUGEPAGE), thp ? 0 : -1);
+
+	before = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	for (i = 0; i < npages; i++)
+		p[i * page_size] = (char)(i + 1);
+	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	cr_assert_eq(after.faults - before.faults, thp ? 1 : npages,
+		     "writing %zu pages took %llu faults", npages,
+		     (unsigned long long)(after.faults - before.faults));
+	cr_assert_eq(after.pages_alloc - before.pages_alloc, npages);
+
+	before = after;
+	for (i = 0; i < npages; i++)
+		p[huge + i * page_size] = (char)(i + 2);
+	after = dev_stats(&dev, MAPDEMO_STATS_FILE);
+	cr_assert_eq(after.faults - before.faults, npages,
+		     "MADV_NOHUGEPAGE: %llu faults for %zu pages",
+		     (unsigned long long)(after.faults - before.faults), npages);
+	cr_assert_eq(after.pages_alloc - before.pages_alloc, npages);
+
+	for (i = 0; i < npages; i++) {
+		cr_assert_eq(p[i * page_size], (char)(i + 1));
+		cr_assert_eq(p[huge + i * page_size], (char)(i + 2));
+	}
+	cr_assert_eq(munmap(p, 2 * huge), 0);
+	cr_assert_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).pages_live, 0);
+	mapdemo_device_close(&dev);
+}
+
 Test(zero, private_write_is_copied_once)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
