@@ -18,6 +18,9 @@
 #   make deb-check   those packages installed with apt into a fresh Debian
 #                  12 root with 6.1's headers (DKMS builds the module),
 #                  used, then purged without a trace
+#   make check-box   a Debian 12 box in QEMU with its own 6.1 kernel and
+#                  systemd: the packages installed with apt, DKMS builds
+#                  the module there, modprobe, udev, the installed suite
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -97,7 +100,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check check-box user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix bench-matrix
 .DELETE_ON_ERROR:
@@ -155,6 +158,11 @@ deb: deb-deps
 
 deb-check: deb
 	@scripts/deb-check
+
+# A real Debian test box in QEMU (qemu/check-box): not part of make check
+check-box: deb
+	@scripts/deps e2fsprogs
+	@qemu/check-box
 
 # DKMS_SERIES="6.1 newest" narrows it
 dkms-check: deps
