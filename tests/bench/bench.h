@@ -149,6 +149,12 @@ typedef int (*sample_fn)(struct variant *v, double *out);
 
 void variants_run(struct variant *vs, int n, int reps, sample_fn fn);
 /*
+ * Map @v's backing, sharing and length with none of its pages touched
+ * (sparse mode's buffer is emptied first): region_map()'s returns.
+ */
+int variant_map_fresh(const struct variant *v, struct region *r,
+		      int extra_flags, enum placement place);
+/*
  * Fill @vs (room for 2 * BK_NR) with every backing, private and shared,
  * of length @len, leaving out what cannot be mapped (dma is shared only);
  * returns how many.

@@ -54,9 +54,7 @@ static int fa_sample(struct variant *v, double *out)
 	struct region r;
 	int ret;
 
-	if (v->bk == BK_SPARSE)
-		sparse_reset();
-	ret = region_map(&r, v->bk, v->shared, v->len, 0, PLACE_ANY);
+	ret = variant_map_fresh(v, &r, 0, PLACE_ANY);
 	if (ret)
 		return ret;
 	if (v->shared)
@@ -83,9 +81,7 @@ static int fresh_sample(struct variant *v, double *out)
 	struct region r;
 	int ret;
 
-	if (v->bk == BK_SPARSE)
-		sparse_reset();
-	ret = region_map(&r, v->bk, v->shared, v->len, 0, PLACE_ANY);
+	ret = variant_map_fresh(v, &r, 0, PLACE_ANY);
 	if (ret)
 		return ret;
 	count_touch(v, &r, 0, out);
@@ -99,11 +95,11 @@ static int huge_sample(struct variant *v, double *out)
 	struct region r;
 	int ret;
 
+	/* dma mode places its mappings itself and maps PMDs as users get them */
 	if (v->op == ON)
-		where = is_device(v->bk) ? PLACE_ANY : PLACE_HUGE;
-	if (v->bk == BK_SPARSE)
-		sparse_reset();
-	ret = region_map(&r, v->bk, v->shared, v->len, 0, where);
+		where = v->bk == BK_DMA_PFN || v->bk == BK_DMA_PAGE ?
+			PLACE_ANY : PLACE_HUGE;
+	ret = variant_map_fresh(v, &r, 0, where);
 	if (ret)
 		return ret;
 	count_touch(v, &r, 1, out);

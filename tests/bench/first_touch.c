@@ -89,9 +89,7 @@ static int ft_sample(struct variant *v, double *out)
 	uint64_t t0, t;
 	int ret;
 
-	if (v->bk == BK_SPARSE)
-		sparse_reset();
-	ret = region_map(&r, v->bk, v->shared, v->len, 0, PLACE_ANY);
+	ret = variant_map_fresh(v, &r, 0, PLACE_ANY);
 	if (ret)
 		return ret;
 	if (v->op == FT_WRITE_MT) {

@@ -12,9 +12,7 @@ static int pop_sample(struct variant *v, double *out)
 	struct region r;
 	int ret;
 
-	if (v->bk == BK_SPARSE)
-		sparse_reset();
-	ret = region_map(&r, v->bk, v->shared, v->len, MAP_POPULATE, PLACE_ANY);
+	ret = variant_map_fresh(v, &r, MAP_POPULATE, PLACE_ANY);
 	if (ret)
 		return ret;
 	*out = (double)r.map_ns / 1e6;

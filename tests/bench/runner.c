@@ -64,6 +64,14 @@ void variants_figures(const struct variant *vs, int n, int reps,
 	}
 }
 
+int variant_map_fresh(const struct variant *v, struct region *r,
+		      int extra_flags, enum placement place)
+{
+	if (v->bk == BK_SPARSE)
+		sparse_reset();
+	return region_map(r, v->bk, v->shared, v->len, extra_flags, place);
+}
+
 int variants_every_mapping(struct variant *vs, size_t len)
 {
 	int n = 0, bk, shared;

@@ -28,9 +28,7 @@ static int sweep_sample(struct variant *v, double *out)
 
 	iters = pages >= MIN_PAGES ? 1 : MIN_PAGES / pages;
 	for (k = 0; k < iters; k++) {
-		if (v->bk == BK_SPARSE)
-			sparse_reset();
-		ret = region_map(&r, v->bk, v->shared, v->len, 0, PLACE_ANY);
+		ret = variant_map_fresh(v, &r, 0, PLACE_ANY);
 		if (ret)
 			return ret;
 		t0 = now_ns();
