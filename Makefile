@@ -8,6 +8,19 @@
 #   make demo      boot the guest and show each mode mapped and faulted
 #   make shell     an interactive guest shell with the module loaded
 #   make lint      checkpatch --strict and sparse on the driver
+#   make module    the module against any kernel's headers: the running
+#                  kernel's (/lib/modules/$(uname -r)/build) or KDIR=;
+#                  driver/mapdemo.ko; make modules_install
+#                  (INSTALL_MOD_PATH=), make module-clean
+#   make dkms-check  dkms add, build, install, remove for the headers of
+#                  6.1, 6.12 and newest, in private DKMS trees
+#   make deb       the Debian packages (debian/) in build/deb/, lintian-clean
+#   make deb-check   those packages installed with apt into a fresh Debian
+#                  12 root with 6.1's headers (DKMS builds the module),
+#                  used, then purged without a trace
+#   make check-box   a Debian 12 box in QEMU with its own 6.1 kernel and
+#                  systemd: the packages installed with apt, DKMS builds
+#                  the module there, modprobe, udev, the installed suite
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -42,7 +55,7 @@ SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
 
 # A bad selector stops make before anything is built or fetched, with the
 # one line qemu/kernel-fetch --check prints (the defaults are good).
-KERNEL_GOALS := all build kernel module lint check check-kernel demo shell bench \
+KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench \
 	check-debug
 ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(SELECTED)$(ACCEL),)
@@ -59,7 +72,14 @@ B := build
 CC := gcc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
-USER_CPPFLAGS := -Iuser/include -Idriver/uapi -D_GNU_SOURCE
+USER_CPPFLAGS = -Iuser/include -Idriver/uapi -D_GNU_SOURCE $(CPPFLAGS)
+# CPPFLAGS and LDFLAGS: a packager's (dpkg-buildflags), empty by default
+CPPFLAGS ?=
+LDFLAGS ?=
+# Where the binaries find libmapdemo.so.1: beside them in build/ (the
+# guest's initramfs keeps that layout).  RPATH= for a system install, as
+# debian/rules builds.
+RPATH ?= -Wl,-rpath,'$$ORIGIN/../lib'
 USER_CFLAGS = $(CFLAGS) $(WARN) -fPIC -fvisibility=default
 
 LIB_SRCS := $(sort $(wildcard user/lib/*.c))
@@ -80,7 +100,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel module user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check check-box user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix bench-matrix
 .DELETE_ON_ERROR:
@@ -97,12 +117,57 @@ kernel: deps
 	@mkdir -p $(B)
 	@qemu/kernel-fetch > $(B)/kernel.env.tmp && mv $(B)/kernel.env.tmp $(B)/kernel.env
 
-# W=1 and not one warning: the build log is searched, not trusted.  The
-# module: build/module/KREL/driver/mapdemo.ko.
-module: kernel
+# The harness's module, for the selected kernel of the cache: W=1 and not
+# one warning (the build log is searched, not trusted), with the kernel's
+# own compiler.  The module: build/module/KREL/driver/mapdemo.ko.
+guest-module: kernel
 	@scripts/build-module
 
-build: module user tests
+build: guest-module user tests
+
+# The standard out-of-tree build, for a user on their own box: against
+# the running kernel's headers or KDIR's, in the source tree
+# (driver/mapdemo.ko); an unsupported kernel stops with one line.
+KDIR ?=
+# updates/ (as DKMS's updates/dkms): depmod prefers it to the kernel's own
+INSTALL_MOD_DIR ?= updates
+ifneq ($(filter module modules_install,$(MAKECMDGOALS)),)
+MODULE_ERROR := $(shell KDIR='$(KDIR)' scripts/module check)
+$(if $(MODULE_ERROR),$(error $(MODULE_ERROR)))
+endif
+module:
+	@KDIR='$(KDIR)' scripts/module modules
+
+modules_install:
+	@KDIR='$(KDIR)' scripts/module modules_install \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH='$(INSTALL_MOD_PATH)') \
+		INSTALL_MOD_DIR='$(INSTALL_MOD_DIR)'
+
+module-clean:
+	@KDIR='$(KDIR)' scripts/module clean
+
+# What dpkg-buildpackage, dh-dkms and lintian need, and debian/control's
+# Build-Depends.
+DEB_DEPS := build-essential debhelper dh-dkms dkms dpkg-dev fakeroot lintian \
+	libcriterion-dev libkmod-dev pkg-config
+deb-deps:
+	@scripts/deps $(DEB_DEPS)
+
+deb: deb-deps
+	@scripts/deb
+
+deb-check: deb
+	@scripts/deb-check
+
+# A real Debian test box in QEMU (qemu/check-box): not part of make check
+check-box: deb
+	@scripts/deps e2fsprogs
+	@qemu/check-box
+
+# DKMS_SERIES="6.1 newest" narrows it
+dkms-check: deps
+	@scripts/deps dkms
+	@scripts/dkms-check $(DKMS_SERIES)
 
 user: $(LIB_SO) $(LIB_A) $(CLI)
 
@@ -112,7 +177,7 @@ $(B)/obj/lib/%.o: user/lib/%.c user/include/libmapdemo.h user/lib/internal.h use
 
 $(LIB_SO): $(LIB_OBJS) user/lib/libmapdemo.map
 	@mkdir -p $(@D)
-	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libmapdemo.so.$(SOVERSION) \
+	$(CC) $(LDFLAGS) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libmapdemo.so.$(SOVERSION) \
 		-Wl,--version-script=user/lib/libmapdemo.map -Wl,-z,defs -lkmod
 	ln -sf libmapdemo.so.$(SOVERSION) $(B)/lib/libmapdemo.so
 
@@ -126,7 +191,7 @@ $(B)/obj/cli/%.o: user/cli/%.c user/cli/cli.h user/include/libmapdemo.h driver/u
 
 $(CLI): $(CLI_OBJS) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) -L$(B)/lib -lmapdemo $(RPATH)
 
 tests: $(TEST_BINS) $(BENCH) $(B)/tests/kselftest_pfnmap_test
 
@@ -135,8 +200,8 @@ $(B)/tests/matrix_test: tests/matrix.expected
 
 $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) -o $@ $< $(TEST_HELPERS) \
-		-L$(B)/lib -lmapdemo -lcriterion -Wl,-rpath,'$$ORIGIN/../lib'
+	$(CC) $(USER_CPPFLAGS) -Itests $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(TEST_HELPERS) \
+		-L$(B)/lib -lmapdemo -lcriterion $(RPATH)
 
 # The kernel's own selftest of PFN maps (tools/testing/selftests/mm/
 # pfnmap.c, which maps any file since 6.18) from the newest series'
@@ -165,7 +230,7 @@ $(B)/tests/kselftest_pfnmap_test: tests/kselftest/pfnmap.c $(B)/kselftest-src $(
 
 $(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) -lm
+	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $(BENCH_SRCS) -lm
 debug-tests: $(DEBUG_TEST_BINS)
 
 $(B)/tests/debug/%: tests/debug/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)

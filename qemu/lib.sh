@@ -60,7 +60,7 @@ mk_initramfs() {
 		[ "$(head -c4 "$f" | tail -c3)" = ELF ] && copy_libs "$root" "$f"
 	done
 	local ko=$MODULE_DIR/driver/mapdemo.ko brd=$KMODULES/kernel/drivers/block/brd.ko
-	[ -f "$ko" ] || die "initramfs: no module built for $KREL ($ko; make module)"
+	[ -f "$ko" ] || die "initramfs: no module built for $KREL ($ko; make guest-module)"
 	cp "$ko" "$root/lib/modules/$KREL/extra/"
 	# brd, a RAM disk: the dma tests' O_DIRECT needs a block device and
 	# Debian builds none in; 6.12+ ship it xz-compressed, which the

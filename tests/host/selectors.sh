@@ -71,7 +71,7 @@ bad ACCEL=hvf "auto" "kvm" "tcg" -- qemu/demo
 # for a bad value on the command line or in the environment
 bad_arg KERNEL_FLAVOUR=foo "amd64" "cloud-amd64" "rt-amd64" -- make --no-print-directory check KERNEL_FLAVOUR=foo
 bad_arg KERNEL=5.10 "6.12" "newest" -- make --no-print-directory kernel KERNEL=5.10
-bad_arg KERNEL_ABI=6.1.0-1 "6.1.0-" -- make --no-print-directory module KERNEL_ABI=6.1.0-1
+bad_arg KERNEL_ABI=6.1.0-1 "6.1.0-" -- make --no-print-directory guest-module KERNEL_ABI=6.1.0-1
 bad_arg ACCEL=foo "kvm" "tcg" -- make --no-print-directory demo ACCEL=foo
 bad KERNEL_FLAVOUR=foo "amd64" "rt-amd64" -- make --no-print-directory check
 bad ACCEL=foo "kvm" "tcg" -- make --no-print-directory check
