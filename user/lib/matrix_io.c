@@ -29,6 +29,21 @@ static void expect_read(struct matrix_ctx *ctx, struct mapdemo_cell *cell,
 		cell_bytes(cell);
 }
 
+/*
+ * A read or write of @want bytes returned @n: true when all of them went
+ * through, else the cell says what happened (the errno, or short bytes).
+ */
+static bool cell_transfer(struct mapdemo_cell *cell, ssize_t n, size_t want)
+{
+	if (n < 0)
+		cell_fail(cell);
+	else if (n != (ssize_t)want)
+		cell_bytes(cell);
+	else
+		return true;
+	return false;
+}
+
 /* A page-aligned ordinary buffer of MATRIX_IO_LEN holding @seed's pattern. */
 static uint8_t *io_buffer(struct matrix_ctx *ctx, unsigned int seed)
 {
@@ -79,11 +94,7 @@ void matrix_odirect_read(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 		goto out;
 	}
 	n = pread(fd, ctx->addr, MATRIX_IO_LEN, 0);
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)MATRIX_IO_LEN)
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, MATRIX_IO_LEN))
 		cell_expect(cell, ctx->addr, src);
 out:
 	if (fd >= 0)
@@ -195,11 +206,7 @@ void matrix_vm_readv(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 	struct iovec remote = { ctx->addr, sizeof(buf) };
 	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)sizeof(buf))
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, sizeof(buf)))
 		expect_read(ctx, cell, buf);
 }
 
@@ -212,11 +219,7 @@ void matrix_vm_writev(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 
 	matrix_pattern(buf, 4);
 	n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)sizeof(buf))
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, sizeof(buf)))
 		cell_expect(cell, ctx->addr, buf);
 }
 
@@ -238,11 +241,7 @@ void matrix_mem_read(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 	if (fd < 0)
 		return;
 	n = pread(fd, buf, sizeof(buf), (off_t)(uintptr_t)ctx->addr);
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)sizeof(buf))
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, sizeof(buf)))
 		expect_read(ctx, cell, buf);
 	close(fd);
 }
@@ -257,11 +256,7 @@ void matrix_mem_write(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 		return;
 	matrix_pattern(buf, 5);
 	n = pwrite(fd, buf, sizeof(buf), (off_t)(uintptr_t)ctx->addr);
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)sizeof(buf))
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, sizeof(buf)))
 		cell_expect(cell, ctx->addr, buf);
 	close(fd);
 }
@@ -383,11 +378,7 @@ void matrix_vmsplice_out(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 		goto out;
 	}
 	n = vmsplice(p[0], &iov, 1, SPLICE_F_NONBLOCK);
-	if (n < 0)
-		cell_fail(cell);
-	else if (n != (ssize_t)ctx->page_size)
-		cell_bytes(cell);
-	else
+	if (cell_transfer(cell, n, ctx->page_size))
 		cell_expect(cell, ctx->addr, buf);
 out:
 	close(p[0]);
