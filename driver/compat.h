@@ -105,6 +105,18 @@ static inline bool mapdemo_vma_thp_disabled(struct vm_area_struct *vma)
 }
 
 /*
+ * A ->map_pages for a mapping whose page cache holds nothing to map
+ * around (zero mode's private mappings): it is there for the per-VMA
+ * lock, under which 6.7 ("mm: handle read faults under the VMA lock",
+ * and its COW and shared siblings) calls ->fault only for vm_operations
+ * that have a ->map_pages, retrying every other fault under the mmap
+ * lock.  Without per-VMA locks (6.1) it would only cost each read fault
+ * an empty walk of the page cache.
+ */
+#define MAPDEMO_MAP_PAGES_FOR_VMA_LOCK(fn) \
+	(IS_ENABLED(CONFIG_PER_VMA_LOCK) ? (fn) : NULL)
+
+/*
  * The ->huge_fault handler is written as 6.6 calls it ("mm: remove enum
  * page_entry_size"): with the order of the entry wanted.  Before that it
  * took an enum page_entry_size (the same type to the compiler, another

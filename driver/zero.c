@@ -169,19 +169,24 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 	return mapdemo_fault_done(vmf, VM_FAULT_LOCKED);
 }
 
-/*
- * A private mapping's page cache is empty but for the rare fallback, so
- * fault-around maps nothing there; its ->map_pages still matters: the
- * core calls ->fault under the per-VMA lock only for vm_operations that
- * have one (6.7, "mm: handle read faults under the VMA lock" and its COW
- * and shared siblings), and retries every other fault under the mmap
- * lock, which doubled a private write fault's cost on 6.12.
- */
-static const struct vm_operations_struct zero_vm_ops = {
+static const struct vm_operations_struct zero_shared_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
 	.fault		= zero_vm_fault,
 	.map_pages	= mapdemo_map_pages,
+};
+
+/*
+ * A private mapping's page cache is empty but for the rare fallback, so
+ * fault-around has nothing to map; its ->map_pages is for the per-VMA
+ * lock (compat.h): without one, 6.12 retried every private fault under
+ * the mmap lock, and a private write cost 1.76x anonymous memory's.
+ */
+static const struct vm_operations_struct zero_private_vm_ops = {
+	.open		= mapdemo_vma_opened,
+	.close		= mapdemo_vma_closed,
+	.fault		= zero_vm_fault,
+	.map_pages	= MAPDEMO_MAP_PAGES_FOR_VMA_LOCK(mapdemo_map_pages),
 };
 
 static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
@@ -219,7 +224,8 @@ static int zero_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	if (ret)
 		goto err_unreserve;
 
-	req->vm_ops = &zero_vm_ops;
+	req->vm_ops = req->flags & VM_SHARED ? &zero_shared_vm_ops :
+					       &zero_private_vm_ops;
 	return 0;
 
 err_unreserve:
