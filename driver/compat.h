@@ -39,14 +39,20 @@ static inline void vm_flags_mod(struct vm_area_struct *vma, vm_flags_t set,
 /*
  * How a mapping is set up: ->mmap_prepare (6.16, c84bf6dd2b83, "mm:
  * introduce new .mmap_prepare() file callback") where the descriptor has
- * vma_flags_t flags (after 6.18), else ->mmap.  The 6.16 to 6.18 descriptor,
- * with a plain vm_flags field, gets ->mmap, which those kernels still
- * call.
+ * vma_flags_t flags (after 6.18) and vm_operations have ->mapped, else
+ * ->mmap.  The 6.16 to 6.18 descriptor, with a plain vm_flags field, gets
+ * ->mmap, which those kernels still call.  ->mapped is where a VMA made
+ * from the descriptor is counted: the core may still fail the mmap()
+ * after ->mmap_prepare, and then no VMA, and no ->close, ever comes.
  */
-#if defined(MAPDEMO_HAVE_MMAP_PREPARE) && defined(MAPDEMO_HAVE_DESC_VMA_FLAGS)
+#if defined(MAPDEMO_HAVE_MMAP_PREPARE) && \
+	defined(MAPDEMO_HAVE_DESC_VMA_FLAGS) && defined(MAPDEMO_HAVE_VM_OPS_MAPPED)
 #define MAPDEMO_USE_MMAP_PREPARE 1
 int mapdemo_setup_mmap_prepare(struct vm_area_desc *desc);
 #define MAPDEMO_FOP_SETUP	.mmap_prepare = mapdemo_setup_mmap_prepare
+int mapdemo_vma_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data);
+#define MAPDEMO_VM_MAPPED	.mapped = mapdemo_vma_mapped,
 
 /* The descriptor's flags as the VM_* word the modes test and set. */
 static inline vm_flags_t mapdemo_desc_flags(const struct vm_area_desc *desc)
@@ -62,6 +68,8 @@ static inline void mapdemo_desc_set_flags(struct vm_area_desc *desc,
 #else
 int mapdemo_setup_mmap(struct file *file, struct vm_area_struct *vma);
 #define MAPDEMO_FOP_SETUP	.mmap = mapdemo_setup_mmap
+/* ->mmap's VMA exists when it is called: counted there */
+#define MAPDEMO_VM_MAPPED
 #endif
 
 /*

@@ -171,6 +171,7 @@ MAPDEMO_DEFINE_HUGE_FAULT(dma_vm_huge_fault)
 const struct vm_operations_struct mapdemo_dma_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
+	MAPDEMO_VM_MAPPED
 	.fault		= dma_vm_fault,
 	.huge_fault	= MAPDEMO_HUGE_FAULT(dma_vm_huge_fault),
 	.access		= dma_vm_access,

@@ -128,10 +128,9 @@ int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	ret = mapdemo_modes[mf->mode]->mmap(mf, req);
 	mutex_unlock(&mf->lock);
 
-	if (!ret) {
+	/* the VMA is counted once it exists (setup_vma.c, setup_desc.c) */
+	if (!ret)
 		mapdemo_count(mf, MD_STAT_MMAPS);
-		mapdemo_count(mf, MD_STAT_VMA_OPEN);
-	}
 	return ret;
 }
 

@@ -184,14 +184,17 @@ unsigned long mapdemo_aligned_unmapped_area(struct file *file,
 					    unsigned long pgoff,
 					    unsigned long flags);
 
-/* The open file of /dev/mapdemo that @vma's mapping was made through. */
-static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
+/* The open file of /dev/mapdemo a mapping of @file was made through. */
+static inline struct mapdemo_file *mapdemo_file_of(const struct file *file)
 {
-	struct file *file = vma->vm_file;
-
 	if (file->f_op == &mapdemo_object_fops)
 		return ((struct mapdemo_object *)file->private_data)->mf;
 	return file->private_data;
+}
+
+static inline struct mapdemo_file *mapdemo_vma_file(struct vm_area_struct *vma)
+{
+	return mapdemo_file_of(vma->vm_file);
 }
 
 /*

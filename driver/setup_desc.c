@@ -28,4 +28,17 @@ int mapdemo_setup_mmap_prepare(struct vm_area_desc *desc)
 	desc->vm_file = req.file;
 	return 0;
 }
+
+/*
+ * The VMA the descriptor described exists: count it, to be matched by
+ * its ->close.  An mmap() that fails after ->mmap_prepare makes no VMA
+ * and calls no ->close, so counting any earlier would leak.  (The core
+ * calls this for no range it merged into a neighbour: ours never merge.)
+ */
+int mapdemo_vma_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data)
+{
+	mapdemo_count(mapdemo_file_of(file), MD_STAT_VMA_OPEN);
+	return 0;
+}
 #endif

@@ -29,6 +29,8 @@ int mapdemo_setup_mmap(struct file *file, struct vm_area_struct *vma)
 		vma_set_file(vma, req.file);
 		fput(req.file);
 	}
+	/* a later failure of the mmap() calls ->close on this VMA */
+	mapdemo_count(file->private_data, MD_STAT_VMA_OPEN);
 	return 0;
 }
 #endif

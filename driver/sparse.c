@@ -229,6 +229,7 @@ static void sparse_map_release(struct mapdemo_object *obj)
 static const struct vm_operations_struct sparse_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
+	MAPDEMO_VM_MAPPED
 	.fault		= sparse_fault,
 	.map_pages	= mapdemo_map_pages,
 	.page_mkwrite	= sparse_page_mkwrite,
@@ -237,6 +238,7 @@ static const struct vm_operations_struct sparse_vm_ops = {
 static const struct vm_operations_struct sparse_vm_ops_no_around = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
+	MAPDEMO_VM_MAPPED
 	.fault		= sparse_fault,
 	.page_mkwrite	= sparse_page_mkwrite,
 };

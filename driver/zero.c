@@ -172,6 +172,7 @@ static vm_fault_t zero_vm_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct zero_shared_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
+	MAPDEMO_VM_MAPPED
 	.fault		= zero_vm_fault,
 	.map_pages	= mapdemo_map_pages,
 };
@@ -185,6 +186,7 @@ static const struct vm_operations_struct zero_shared_vm_ops = {
 static const struct vm_operations_struct zero_private_vm_ops = {
 	.open		= mapdemo_vma_opened,
 	.close		= mapdemo_vma_closed,
+	MAPDEMO_VM_MAPPED
 	.fault		= zero_vm_fault,
 	.map_pages	= MAPDEMO_MAP_PAGES_FOR_VMA_LOCK(mapdemo_map_pages),
 };
