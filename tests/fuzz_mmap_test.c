@@ -520,9 +520,9 @@ static void one_sequence(struct fuzz *fz)
 
 /*
  * No timeout of its own: the runner's (MAPDEMO_TEST_TIMEOUT) is the one
- * that scales with the tier, 120 s for make check's 1000 sequences and
- * 1800 s for check-debug's 10000, which 7.3's debug kernel under TCG did
- * not finish in 600.
+ * that scales with the tier: 120 s for make check's 1000 sequences,
+ * 1800 s for check-debug's 3000 (7.3's debug kernel under TCG did not
+ * finish 10000 in 600 s).
  */
 Test(fuzz, mmap)
 {
