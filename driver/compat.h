@@ -187,6 +187,28 @@ static inline vm_fault_t mapdemo_insert_pfn_pmd(struct vm_fault *vmf,
 #endif
 
 /*
+ * A frame of RAM, with a struct page, into a VM_MIXEDMAP VMA.  6.17, "mm:
+ * remove pfn_t type": vmf_insert_mixed() takes a plain pfn.  Before, a
+ * pfn_t without flags (neither PFN_DEV nor PFN_MAP) says the same.
+ */
+#ifdef MAPDEMO_HAVE_INSERT_MIXED_ULONG
+static inline vm_fault_t mapdemo_insert_mixed(struct vm_area_struct *vma,
+					      unsigned long addr,
+					      unsigned long pfn)
+{
+	return vmf_insert_mixed(vma, addr, pfn);
+}
+#else
+#include <linux/pfn_t.h>
+static inline vm_fault_t mapdemo_insert_mixed(struct vm_area_struct *vma,
+					      unsigned long addr,
+					      unsigned long pfn)
+{
+	return vmf_insert_mixed(vma, addr, __pfn_to_pfn_t(pfn, 0));
+}
+#endif
+
+/*
  * 6.17 turned alloc_contig_range()'s migratetype into acr_flags_t
  * ("mm/page_alloc: make alloc_contig_range() take acr_flags_t"): the old
  * MIGRATE_MOVABLE (1) would now mean ACR_FLAGS_CMA.

@@ -6,9 +6,11 @@
  *
  * Mappings are MAP_SHARED only, never dumped, never grown (VM_DONTDUMP,
  * VM_DONTEXPAND), and lie within the buffer.  A file maps it in one of
- * two styles, chosen before its first mmap(): pfn (device memory: pinning
- * is refused, 2 MiB PMDs) or page (struct pages: O_DIRECT and other
- * get_user_pages() users work).  This file holds the file side: the
+ * three styles, chosen before its first mmap(): pfn (device memory:
+ * pinning is refused, 2 MiB PMDs), page (struct pages: O_DIRECT and other
+ * get_user_pages() users work) or mixed (VM_MIXEDMAP, as TTM and
+ * u-dma-buf map memory that has struct pages; see dma_vm.c for what that
+ * gives).  This file holds the file side: the
  * parameters, mmap(), read/write/lseek and the ioctls; dma_vm.c the
  * mappings.
  */
@@ -31,7 +33,7 @@ MODULE_PARM_DESC(dma_size, "bytes of the dma mode buffer, a multiple of the page
 
 static char *dma_style = "pfn";
 module_param(dma_style, charp, 0444);
-MODULE_PARM_DESC(dma_style, "default dma mapping style of a file: pfn or page");
+MODULE_PARM_DESC(dma_style, "default dma mapping style of a file: pfn, page or mixed");
 
 bool mapdemo_dma_huge = true;
 module_param_named(dma_huge, mapdemo_dma_huge, bool, 0444);
@@ -40,6 +42,7 @@ MODULE_PARM_DESC(dma_huge, "map the dma buffer by 2 MiB PMDs where possible (def
 static const char * const style_names[MAPDEMO_DMA_STYLE_NR] = {
 	[MAPDEMO_DMA_PFN] = "pfn",
 	[MAPDEMO_DMA_PAGE] = "page",
+	[MAPDEMO_DMA_MIXED] = "mixed",
 };
 
 static u32 default_style;
@@ -77,6 +80,8 @@ static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	req->flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	if (mf->dma_style == MAPDEMO_DMA_PFN)
 		req->flags |= VM_PFNMAP | VM_IO;
+	else if (mf->dma_style == MAPDEMO_DMA_MIXED)
+		req->flags |= VM_MIXEDMAP;
 	req->vm_ops = &mapdemo_dma_vm_ops;
 	return 0;
 }
@@ -205,7 +210,7 @@ int mapdemo_dma_init(void)
 	int ret;
 
 	if (style < 0) {
-		pr_err("dma_style=%s: not one of pfn, page\n", dma_style);
+		pr_err("dma_style=%s: not one of pfn, page, mixed\n", dma_style);
 		return -EINVAL;
 	}
 	default_style = style;

@@ -6,7 +6,10 @@
  * a whole PMD at a time where the VMA and the buffer allow it, and
  * get_user_pages() refuses them.  page style VMAs get the buffer's struct
  * pages one 4 KiB page at a time (see dma_vm_fault()), which
- * get_user_pages() can pin.
+ * get_user_pages() can pin.  mixed style VMAs are VM_MIXEDMAP, and faults
+ * hand vmf_insert_mixed() the frame of a page that has a struct page, as
+ * TTM and u-dma-buf do; what that maps is the architecture's choice (see
+ * dma_vm_fault()).
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -123,6 +126,18 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 		return mapdemo_fault_done(vmf, vmf_insert_pfn(vma, vmf->address,
 				mapdemo_dma_buffer.pfn + vmf->pgoff));
 	}
+
+	/*
+	 * mixed style: these frames have struct pages, yet where the
+	 * architecture has pte_special (x86, arm64) vmf_insert_mixed() maps
+	 * them as bare frames, as VM_PFNMAP does: get_user_pages() finds no
+	 * page behind the entry and refuses, and ptrace comes to
+	 * dma_vm_access().  Only without pte_special does it insert the page
+	 * itself, with a reference, which get_user_pages() can then pin.
+	 */
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return mapdemo_fault_done(vmf, mapdemo_insert_mixed(vma,
+				vmf->address, mapdemo_dma_buffer.pfn + vmf->pgoff));
 
 	/*
 	 * page style: hand the core the page; it maps it with the file rmap

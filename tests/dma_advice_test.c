@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * madvise() and mlock() on dma mappings, as driver/DMA.md documents.
- * Both styles set VM_DONTEXPAND, which makes the VMA VM_SPECIAL: mlock
- * succeeds without locking (page style is populated), MADV_DODUMP is
- * refused.  pfn style adds
- * VM_PFNMAP, which the LRU advice refuses; on page style it is accepted
- * and does nothing to pages that are not on an LRU.
+ * Every style sets VM_DONTEXPAND, which makes the VMA VM_SPECIAL: mlock
+ * succeeds without locking (page and mixed style are populated),
+ * MADV_DODUMP is refused.  pfn style adds VM_PFNMAP, which the LRU advice
+ * refuses; on page and mixed style it is accepted and does nothing to
+ * pages that are not on an LRU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +17,6 @@
 #include "dma_util.h"
 
 #define LEN	(16 * 4096UL)
-
-static const int styles[] = { MAPDEMO_DMA_PFN, MAPDEMO_DMA_PAGE };
 
 /* "Locked:" of the mapping at @p in /proc/self/smaps, in kB. */
 static long locked_kb(void *p)
@@ -45,8 +43,8 @@ Test(dma_advice, mlock_succeeds_and_locks_nothing)
 {
 	size_t s;
 
-	for (s = 0; s < 2; s++) {
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *p = map_dev(&dev, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 		struct mapdemo_stats a, b;
 
@@ -57,11 +55,12 @@ Test(dma_advice, mlock_succeeds_and_locks_nothing)
 		/*
 		 * VM_SPECIAL: never VM_LOCKED.  mlock() still populates
 		 * the range, which __mm_populate() skips for VM_IO and
-		 * VM_PFNMAP only: page style is faulted in, unlocked.
+		 * VM_PFNMAP only: page and mixed style are faulted in,
+		 * unlocked.
 		 */
 		cr_assert_eq(b.faults - a.faults,
-			     styles[s] == MAPDEMO_DMA_PAGE ? LEN / page_size : 0,
-			     "style %d: mlock took %llu faults", styles[s],
+			     dma_styles[s] != MAPDEMO_DMA_PFN ? LEN / page_size : 0,
+			     "style %d: mlock took %llu faults", dma_styles[s],
 			     (unsigned long long)(b.faults - a.faults));
 		cr_assert_eq(locked_kb(p), 0);
 		cr_assert_eq(mlock2(p, LEN, MLOCK_ONFAULT), 0);
@@ -73,22 +72,27 @@ Test(dma_advice, mlock_succeeds_and_locks_nothing)
 	}
 }
 
-/* What madvise(@advice) gives on a fresh mapping of each style. */
+/*
+ * What madvise(@advice) gives on a fresh mapping of each style: pfn
+ * style's errno, and page and mixed style's, which VM_MIXEDMAP does not
+ * change.
+ */
 static void advice_gives(int advice, int pfn_errno, int page_errno)
 {
 	size_t s;
 
-	for (s = 0; s < 2; s++) {
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *p = map_dev(&dev, LEN, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-		int want = s ? page_errno : pfn_errno;
+		int want = dma_styles[s] == MAPDEMO_DMA_PFN ? pfn_errno :
+			   page_errno;
 		int got;
 
 		cr_assert_neq(p, MAP_FAILED);
 		p[0] = 1;
 		got = madvise(p, LEN, advice) ? errno : 0;
 		cr_assert_eq(got, want, "advice %d, style %d: %s, expected %s",
-			     advice, styles[s], strerror(got), strerror(want));
+			     advice, dma_styles[s], strerror(got), strerror(want));
 		munmap(p, LEN);
 		mapdemo_device_close(&dev);
 	}

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Pinning the buffer: the same operations on a pfn style and a page style
- * mapping.  Everything that needs get_user_pages() fails with EFAULT on
- * pfn style, as on device memory, and works on page style; ptrace-style
- * access through /proc/PID/mem works on both (->access for pfn style).
+ * Pinning the buffer: the same operations on a mapping of each style.
+ * Everything that needs get_user_pages() fails with EFAULT on pfn style,
+ * as on device memory, and works on page style; mixed style is pinned or
+ * fails with EEXIST by architecture (style_pins(), gup_errno()).
+ * ptrace-style access through /proc/PID/mem works on all three (->access
+ * where GUP fails).
  * pfn style is tried both before and after its 2 MiB PMDs (4 KiB page
  * table entries on a kernel without THP) are in place, since the
  * lockless get_user_pages_fast() walks page tables by itself.
@@ -83,14 +85,17 @@ static const struct variant variants[] = {
 	{ MAPDEMO_DMA_PFN, true, "pfn, touched" },
 	{ MAPDEMO_DMA_PAGE, false, "page, untouched" },
 	{ MAPDEMO_DMA_PAGE, true, "page, touched" },
+	{ MAPDEMO_DMA_MIXED, false, "mixed, untouched" },
+	{ MAPDEMO_DMA_MIXED, true, "mixed, touched" },
 };
+#define NVARIANTS	(sizeof(variants) / sizeof(variants[0]))
 
 Test(dma_gup, o_direct_read_into_and_write_from_the_mapping)
 {
 	int rd = open_ramdisk();
 	size_t v;
 
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < NVARIANTS; v++) {
 		const struct variant *x = &variants[v];
 		struct mapdemo_device dev;
 		char *p = map_buffer(&dev, x->style, x->touch);
@@ -100,7 +105,7 @@ Test(dma_gup, o_direct_read_into_and_write_from_the_mapping)
 
 		cr_assert_eq(pwrite(rd, src, IO_LEN, 0), (ssize_t)IO_LEN);
 		n = pread(rd, dst, IO_LEN, 0);
-		if (x->style == MAPDEMO_DMA_PAGE) {
+		if (style_pins(x->style)) {
 			cr_assert_eq(n, (ssize_t)IO_LEN, "%s: %s", x->name,
 				     strerror(errno));
 			cr_assert_eq(count_not_pattern(dst, IO_LEN, 0, 7 + v), 0);
@@ -113,11 +118,11 @@ Test(dma_gup, o_direct_read_into_and_write_from_the_mapping)
 			cr_assert_eq(count_not_pattern(src, IO_LEN, 0, 100), 0);
 		} else {
 			cr_assert_eq(n, -1, "%s: read %zd", x->name, n);
-			cr_assert_eq(errno, EFAULT, "%s: %s", x->name,
+			cr_assert_eq(errno, gup_errno(x->style), "%s: %s", x->name,
 				     strerror(errno));
 			cr_assert_eq(count_not(dst, IO_LEN, 0), 0);
 			cr_assert_eq(pwrite(rd, dst, IO_LEN, IO_LEN), -1);
-			cr_assert_eq(errno, EFAULT);
+			cr_assert_eq(errno, gup_errno(x->style));
 		}
 		free(src);
 		unmap_buffer(&dev, p);
@@ -130,7 +135,7 @@ Test(dma_gup, process_vm_readv_and_writev)
 {
 	size_t v;
 
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < NVARIANTS; v++) {
 		const struct variant *x = &variants[v];
 		struct mapdemo_device dev;
 		char *p = map_buffer(&dev, x->style, x->touch);
@@ -142,7 +147,7 @@ Test(dma_gup, process_vm_readv_and_writev)
 		w = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
 		memset(mine, 0, IO_LEN);
 		r = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
-		if (x->style == MAPDEMO_DMA_PAGE) {
+		if (style_pins(x->style)) {
 			cr_assert_eq(w, (ssize_t)IO_LEN, "%s", x->name);
 			cr_assert_eq(r, (ssize_t)IO_LEN, "%s", x->name);
 			cr_assert_eq(count_not_pattern(mine, IO_LEN, 0, 3), 0);
@@ -151,7 +156,9 @@ Test(dma_gup, process_vm_readv_and_writev)
 		} else {
 			cr_assert_eq(w, -1, "%s: wrote %zd", x->name, w);
 			cr_assert_eq(r, -1, "%s: read %zd", x->name, r);
-			cr_assert_eq(errno, EFAULT);
+			/* process_vm_rw_single_vec() makes any failed pin EFAULT */
+			cr_assert_eq(errno, EFAULT, "%s: %s", x->name,
+				     strerror(errno));
 			cr_assert_eq(count_not(p + page_size, IO_LEN, 0), 0);
 		}
 		free(mine);
@@ -166,7 +173,7 @@ Test(dma_gup, proc_self_mem_reads_and_writes_both_styles)
 	size_t v;
 
 	cr_assert_geq(mem, 0);
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < NVARIANTS; v++) {
 		const struct variant *x = &variants[v];
 		struct mapdemo_device dev;
 		char *p = map_buffer(&dev, x->style, x->touch);
@@ -200,8 +207,8 @@ Test(dma_gup, proc_self_mem_stops_at_the_vma_end)
 	size_t s;
 
 	cr_assert_geq(mem, 0);
-	for (s = 0; s < 2; s++) {
-		int style = s ? MAPDEMO_DMA_PAGE : MAPDEMO_DMA_PFN;
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		int style = dma_styles[s];
 		struct mapdemo_device dev = open_dma(O_RDWR, style);
 		char *area = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -243,8 +250,8 @@ Test(dma_gup, proc_self_mem_cannot_write_a_read_only_mapping)
 	size_t s;
 
 	cr_assert_geq(mem, 0);
-	for (s = 0; s < 2; s++) {
-		int style = s ? MAPDEMO_DMA_PAGE : MAPDEMO_DMA_PFN;
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		int style = dma_styles[s];
 		struct mapdemo_device dev = open_dma(O_RDONLY, style);
 		char *p = map_dev(&dev, page_size, PROT_READ, MAP_SHARED, 0);
 		char c = 0, was;
@@ -333,8 +340,10 @@ static int uring_read(struct uring *u, int op, int fd, void *buf,
 
 /*
  * io_uring's O_DIRECT read into the mapping pins the pages per request:
- * it works on page style and fails on pfn style.  Registering the mapping
- * as a fixed buffer: pfn style cannot be pinned (EFAULT) on any kernel.
+ * it works on page style and fails on pfn and mixed style (gup_errno()).
+ * Registering the mapping as a fixed buffer: pfn style cannot be pinned
+ * (EFAULT) on any kernel, nor mixed (EEXIST, which io_pin_pages() hands
+ * on).
  * Page style is pinned, but until 6.5 io_pin_pages() refused file-backed
  * memory other than shmem and hugetlbfs (EOPNOTSUPP); 6.5's "io_uring:
  * rsrc: delegate VMA file-backed check to GUP" leaves the question to
@@ -345,7 +354,7 @@ Test(dma_gup, io_uring_reads_and_fixed_buffers)
 	int rd = open_ramdisk();
 	size_t v;
 
-	for (v = 0; v < 4; v++) {
+	for (v = 0; v < NVARIANTS; v++) {
 		const struct variant *x = &variants[v];
 		struct mapdemo_device dev;
 		char *p = map_buffer(&dev, x->style, x->touch);
@@ -361,7 +370,7 @@ Test(dma_gup, io_uring_reads_and_fixed_buffers)
 				 IO_LEN, 0);
 		reg = syscall(__NR_io_uring_register, u.fd,
 			      IORING_REGISTER_BUFFERS, &iov, 1);
-		if (x->style == MAPDEMO_DMA_PAGE) {
+		if (style_pins(x->style)) {
 			cr_assert_eq(res, (int)IO_LEN, "%s: %s", x->name,
 				     strerror(-res));
 			cr_assert_eq(count_not_pattern(p + page_size, IO_LEN, 0,
@@ -375,11 +384,11 @@ Test(dma_gup, io_uring_reads_and_fixed_buffers)
 					     x->name, strerror(errno));
 			}
 		} else {
-			cr_assert_eq(res, -EFAULT, "%s: %s", x->name,
+			cr_assert_eq(res, -gup_errno(x->style), "%s: %s", x->name,
 				     strerror(-res));
 			cr_assert_eq(count_not(p + page_size, IO_LEN, 0), 0);
 			cr_assert_eq(reg, -1);
-			cr_assert_eq(errno, EFAULT, "%s: %s", x->name,
+			cr_assert_eq(errno, gup_errno(x->style), "%s: %s", x->name,
 				     strerror(errno));
 		}
 		close(u.fd);
@@ -394,7 +403,7 @@ Test(dma_gup, io_uring_reads_and_fixed_buffers)
  * mapping, the file and the module are gone: every page of the buffer
  * holds a reference of its own, so the driver drops its own and the pipe
  * still reads the bytes; the next load's buffer cannot take those pages.
- * pfn style cannot be spliced at all.
+ * pfn style cannot be spliced at all, nor mixed where it does not pin.
  */
 Test(dma_gup, vmsplice_pages_outlive_the_module)
 {
@@ -412,6 +421,18 @@ Test(dma_gup, vmsplice_pages_outlive_the_module)
 	cr_assert_eq(errno, EFAULT);
 	munmap(p, len);
 	mapdemo_device_close(&dev);
+
+	if (!style_pins(MAPDEMO_DMA_MIXED)) {
+		dev = open_dma(O_RDWR, MAPDEMO_DMA_MIXED);
+		p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+		cr_assert_neq(p, MAP_FAILED);
+		iov = (struct iovec){ p, len };
+		cr_assert_eq(vmsplice(fds[1], &iov, 1, 0), -1);
+		cr_assert_eq(errno, gup_errno(MAPDEMO_DMA_MIXED), "mixed: %s",
+			     strerror(errno));
+		munmap(p, len);
+		mapdemo_device_close(&dev);
+	}
 
 	dev = open_dma(O_RDWR, MAPDEMO_DMA_PAGE);
 	p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);

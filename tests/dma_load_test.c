@@ -64,7 +64,7 @@ Test(dma_load, impossible_or_bad_parameters_fail_the_load,
 	load_fails("dma_size=1000", EINVAL,
 		   "mapdemo: dma_size=1000: not a multiple of the page size");
 	load_fails("dma_style=dma", EINVAL,
-		   "mapdemo: dma_style=dma: not one of pfn, page");
+		   "mapdemo: dma_style=dma: not one of pfn, page, mixed");
 	/* nothing of a failed load is left behind */
 	cr_assert_eq(mapdemo_module_load(NULL, NULL), 0);
 	cr_assert_eq(device_stats().pages_live, 0);

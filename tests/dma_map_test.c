@@ -15,8 +15,6 @@
 
 #include "dma_util.h"
 
-static const int styles[] = { MAPDEMO_DMA_PFN, MAPDEMO_DMA_PAGE };
-
 /* What mmap() of one page must give for this open mode, prot and flags. */
 static int expected_errno(int oflags, int prot, int flags)
 {
@@ -46,12 +44,12 @@ Test(dma_map, private_refused_every_prot_fd_and_style)
 	size_t s, o, f;
 	int prot;
 
-	for (s = 0; s < 2; s++)
+	for (s = 0; s < DMA_NSTYLES; s++)
 		for (o = 0; o < 3; o++)
 			for (f = 0; f < 5; f++)
 				for (prot = 0; prot <= 7; prot++) {
 					struct mapdemo_device dev =
-						open_dma(oflags[o], styles[s]);
+						open_dma(oflags[o], dma_styles[s]);
 					int want = expected_errno(oflags[o], prot,
 								  flagsv[f]);
 					char *p = map_dev(&dev, page_size, prot,
@@ -60,7 +58,7 @@ Test(dma_map, private_refused_every_prot_fd_and_style)
 
 					cr_assert_eq(got, want,
 						     "style %d oflags %d prot %d flags %#x: %s, expected %s",
-						     styles[s], oflags[o], prot,
+						     dma_styles[s], oflags[o], prot,
 						     flagsv[f], strerror(got),
 						     strerror(want));
 					if (p != MAP_FAILED) {
@@ -77,8 +75,8 @@ Test(dma_map, range_must_lie_in_buffer)
 	size_t size = dma_buffer_size(), s;
 
 	cr_assert_eq(size, 4UL << 20, "default dma_size %zu", size);
-	for (s = 0; s < 2; s++) {
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		int rw = PROT_READ | PROT_WRITE;
 		char *p;
 
@@ -114,8 +112,8 @@ Test(dma_map, mremap_grow_is_efault)
 {
 	size_t s, len = 8 * page_size;
 
-	for (s = 0; s < 2; s++) {
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 		char *q;
 
@@ -173,11 +171,12 @@ Test(dma_map, never_dumped_or_expanded_pfn_only_in_pfn_style)
 {
 	size_t s;
 
-	for (s = 0; s < 2; s++) {
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+	for (s = 0; s < DMA_NSTYLES; s++) {
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *p = map_dev(&dev, page_size, PROT_READ, MAP_SHARED, 0);
 		char flags[512];
-		bool pfn = styles[s] == MAPDEMO_DMA_PFN;
+		bool pfn = dma_styles[s] == MAPDEMO_DMA_PFN;
+		bool mixed = dma_styles[s] == MAPDEMO_DMA_MIXED;
 
 		cr_assert_neq(p, MAP_FAILED);
 		vm_flags_of(p, flags, sizeof(flags));
@@ -185,6 +184,8 @@ Test(dma_map, never_dumped_or_expanded_pfn_only_in_pfn_style)
 		cr_assert(has_flag(flags, "de"), "no VM_DONTEXPAND: %s", flags);
 		cr_assert_eq(has_flag(flags, "pf"), pfn, "VM_PFNMAP: %s", flags);
 		cr_assert_eq(has_flag(flags, "io"), pfn, "VM_IO: %s", flags);
+		cr_assert_eq(has_flag(flags, "mm"), mixed, "VM_MIXEDMAP: %s",
+			     flags);
 		cr_assert(!has_flag(flags, "ex"), "executable: %s", flags);
 		munmap(p, page_size);
 		mapdemo_device_close(&dev);
@@ -245,12 +246,12 @@ Test(dma_map, bytes_shared_by_processes_mappings_and_pread)
 {
 	size_t s, size = dma_buffer_size();
 
-	for (s = 0; s < 2; s++) {
+	for (s = 0; s < DMA_NSTYLES; s++) {
 		struct share_arg a = {
 			.off = 3 * page_size, .len = size - 4 * page_size,
-			.style = styles[s], .seed = 11 + (unsigned int)s,
+			.style = dma_styles[s], .seed = 11 + (unsigned int)s,
 		};
-		struct mapdemo_device dev = open_dma(O_RDWR, styles[s]);
+		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *whole = map_dev(&dev, size, PROT_READ, MAP_SHARED, 0);
 		char *part, *buf = malloc(a.len);
 

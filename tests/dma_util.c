@@ -7,6 +7,30 @@
 
 #include "dma_util.h"
 
+const int dma_styles[MAPDEMO_DMA_STYLE_NR] = {
+	MAPDEMO_DMA_PFN, MAPDEMO_DMA_PAGE, MAPDEMO_DMA_MIXED,
+};
+
+/* the architectures whose kernels select ARCH_HAS_PTE_SPECIAL */
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+#define PTE_SPECIAL true
+#else
+#error "which style pins on this architecture: does it have pte_special?"
+#endif
+
+bool style_pins(int style)
+{
+	return style == MAPDEMO_DMA_PAGE ||
+	       (style == MAPDEMO_DMA_MIXED && !PTE_SPECIAL);
+}
+
+int gup_errno(int style)
+{
+	if (style_pins(style))
+		return 0;
+	return style == MAPDEMO_DMA_MIXED ? EEXIST : EFAULT;
+}
+
 int set_dma_style(struct mapdemo_device *dev, int style)
 {
 	__u32 s = (__u32)style;

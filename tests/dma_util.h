@@ -15,6 +15,29 @@
  * dma_huge parameter allows PMDs is a separate question.
  */
 
+/* Every style, in enum mapdemo_dma_style's order. */
+extern const int dma_styles[MAPDEMO_DMA_STYLE_NR];
+#define DMA_NSTYLES	MAPDEMO_DMA_STYLE_NR
+
+/*
+ * Does get_user_pages() pin what a mapping of @style maps?  page style's
+ * pages, always; pfn style's frames, never.  mixed style's only where the
+ * architecture has no pte_special: with it (x86, arm64) vmf_insert_mixed()
+ * maps bare frames, as VM_PFNMAP does, and GUP finds no page behind them.
+ */
+bool style_pins(int style);
+
+/*
+ * The errno get_user_pages() gives where it does not pin @style: EFAULT
+ * for pfn style (check_vma_flags() refuses VM_IO and VM_PFNMAP before
+ * any walk); EEXIST for mixed style, whose entries it walks and finds
+ * without a page (follow_pfn_pte(): "Proper page table entry exists, but
+ * no corresponding struct page"), which __get_user_pages() hands back to
+ * a caller that wants the pages, on every supported series.  0 where it
+ * pins.
+ */
+int gup_errno(int style);
+
 /* Open the device in dma mode with @style (enum mapdemo_dma_style). */
 struct mapdemo_device open_dma(int oflags, int style);
 

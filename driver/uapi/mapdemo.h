@@ -28,6 +28,7 @@ enum mapdemo_mode {
 enum mapdemo_dma_style {
 	MAPDEMO_DMA_PFN		= 0,	/* VM_PFNMAP | VM_IO, cannot be pinned */
 	MAPDEMO_DMA_PAGE	= 1,	/* struct page backed, can be pinned */
+	MAPDEMO_DMA_MIXED	= 2,	/* VM_MIXEDMAP, vmf_insert_mixed() */
 	MAPDEMO_DMA_STYLE_NR
 };
 

@@ -222,7 +222,9 @@ Test(names, enums_both_ways)
 
 	cr_assert_eq(mapdemo_parse_dma_style("pfn"), MAPDEMO_DMA_PFN);
 	cr_assert_eq(mapdemo_parse_dma_style("page"), MAPDEMO_DMA_PAGE);
+	cr_assert_eq(mapdemo_parse_dma_style("Mixed"), MAPDEMO_DMA_MIXED);
 	cr_assert_eq(mapdemo_parse_dma_style("pages"), -EINVAL);
+	cr_assert_str_eq(mapdemo_dma_style_name(MAPDEMO_DMA_MIXED), "mixed");
 	cr_assert_str_eq(mapdemo_dma_style_name(MAPDEMO_DMA_PAGE), "page");
 	cr_assert_null(mapdemo_dma_style_name(MAPDEMO_DMA_STYLE_NR));
 

@@ -30,7 +30,7 @@ static void map_help(void)
 	     "                     a locked add of 0, which keeps every byte;\n"
 	     "                     fill=BYTE stores BYTE, changing the device)\n"
 	     "  --probe ACCESS     read, write or exec: report each page's outcome\n"
-	     "  --dma-style STYLE  pfn or page (dma mode)\n"
+	     "  --dma-style STYLE  pfn, page or mixed (dma mode)\n"
 	     "  --readonly         open the device O_RDONLY\n\n"
 	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
@@ -124,7 +124,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 		case 'd':
 			o->dma_style = mapdemo_parse_dma_style(optarg);
 			if (o->dma_style < 0)
-				return fail(EXIT_USAGE, "map: --dma-style '%s': not pfn or page", optarg);
+				return fail(EXIT_USAGE, "map: --dma-style '%s': not pfn, page or mixed", optarg);
 			break;
 		case 'r':
 			o->oflags = O_RDONLY;

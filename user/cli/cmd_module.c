@@ -13,7 +13,7 @@ static void load_help(void)
 	     "Load the mapdemo module through libkmod.  MODULE is a path to a .ko\n"
 	     "file (with a '/' or ending in .ko) or a module name (default:\n"
 	     "mapdemo).  Parameters: mode=zero|sparse|dma, sparse_size=BYTES,\n"
-	     "dma_size=BYTES, dma_style=pfn|page, max_pages=N, allow_exec=1,\n"
+	     "dma_size=BYTES, dma_style=pfn|page|mixed, max_pages=N, allow_exec=1,\n"
 	     "devmode=0600 (see mapdemo(4)).\n\n"
 	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }

@@ -177,7 +177,7 @@ int mapdemo_sync(struct mapdemo_device *dev, uint64_t offset, uint64_t length,
 
 /*
  * DMA mode: how this file's mappings insert the buffer, an enum
- * mapdemo_dma_style (MAPDEMO_DMA_PFN or MAPDEMO_DMA_PAGE); set before
+ * mapdemo_dma_style (MAPDEMO_DMA_PFN, _PAGE or _MIXED); set before
  * the file's first mmap.  Returns 0, -EINVAL for an unknown style,
  * -EBUSY once mmap() has reached the file, -ENOTTY, -EBADF.
  */
@@ -250,10 +250,10 @@ int mapdemo_format_map_flags(int flags, char *buf, size_t size);
 
 /*
  * Names of enumerations, both ways, case-insensitive: modes ("zero",
- * "sparse", "dma"), DMA styles ("pfn", "page"), probe accesses ("read",
- * "write", "exec").  The parsers return the value (>= 0) or -EINVAL for
- * NULL or an unknown name; the *_name functions return a static string,
- * or NULL for a value without a name.
+ * "sparse", "dma"), DMA styles ("pfn", "page", "mixed"), probe accesses
+ * ("read", "write", "exec").  The parsers return the value (>= 0) or
+ * -EINVAL for NULL or an unknown name; the *_name functions return a
+ * static string, or NULL for a value without a name.
  */
 int mapdemo_parse_mode(const char *s);
 const char *mapdemo_mode_name(int mode);

@@ -30,6 +30,7 @@ const struct matrix_kind matrix_kinds[] = {
 	{ "anon", KIND_ANON, 0, MAP_PRIVATE, KIND_LEN, false },
 	{ "devzero-shared", KIND_DEVZERO, 0, MAP_SHARED, KIND_LEN, false },
 	{ "memfd", KIND_MEMFD, 0, MAP_SHARED, KIND_LEN, false },
+	{ "dma-mixed", MAPDEMO_MODE_DMA, MAPDEMO_DMA_MIXED, MAP_SHARED, KIND_LEN, false },
 };
 const size_t matrix_nkinds = sizeof(matrix_kinds) / sizeof(matrix_kinds[0]);
 

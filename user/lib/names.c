@@ -75,6 +75,7 @@ static const char *const mode_names[MAPDEMO_MODE_NR] = {
 static const char *const dma_style_names[MAPDEMO_DMA_STYLE_NR] = {
 	[MAPDEMO_DMA_PFN] = "pfn",
 	[MAPDEMO_DMA_PAGE] = "page",
+	[MAPDEMO_DMA_MIXED] = "mixed",
 };
 
 static const char *const access_names[] = {
