@@ -126,6 +126,10 @@ run 0 map --mode dma --length 8K --touch write && has '^touched 2 pages (write)'
 tap $? "map --mode dma --touch write: a write fault that keeps the byte"
 run 0 map --mode dma --dma-style page --length 8K --touch read
 tap $? "map --mode dma --dma-style page"
+run 0 map --mode dma --dma-style mixed --length 8K --touch read && [ "$(byte_at dma 4096)" = 5a ]
+tap $? "map --mode dma --dma-style mixed: the same buffer"
+run 2 map --mode dma --dma-style mixd && has "not pfn, page or mixed" $err
+tap $? "map --dma-style mixd: a usage error naming the styles"
 run 1 map --mode dma --flags private && has 'Invalid argument' $err
 tap $? "map --mode dma --flags private: EINVAL, exit 1"
 
