@@ -12,8 +12,8 @@
  *                                 from kernel X.Y on (the change named)
  *   without FEATURE CONSUMER KIND VALUE -- REASON
  *                                 where the kernel lacks FEATURE: thp,
- *                                 ksm or memory-failure (its flavour's
- *                                 configuration)
+ *                                 ksm, memory-failure or userfaultfd (its
+ *                                 flavour's configuration)
  * KIND may be * for every kind.  Overrides apply in the file's order.
  */
 #include <errno.h>
@@ -63,6 +63,9 @@ static bool feature(const char *name, bool *known)
 		return !access("/sys/kernel/mm/ksm", F_OK);
 	if (!strcmp(name, "memory-failure"))
 		return !access("/proc/sys/vm/memory_failure_recovery", F_OK);
+	/* the sysctl exists exactly where the system call does */
+	if (!strcmp(name, "userfaultfd"))
+		return !access("/proc/sys/vm/unprivileged_userfaultfd", F_OK);
 	*known = false;
 	return false;
 }
