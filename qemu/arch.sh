@@ -25,6 +25,14 @@ arch_env() {
 	esac
 }
 
+# arch_triple ARCH: its GNU triple, Debian's multiarch directory name
+arch_triple() {
+	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	esac
+}
+
 # arch_userdir ARCH: where the Makefile builds the userspace for ARCH
 arch_userdir() {
 	case $1 in

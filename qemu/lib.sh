@@ -29,27 +29,32 @@ auto|kvm|tcg) ;;
 *) die "ACCEL=$ACCEL: unknown accelerator; accelerators: auto kvm tcg" ;;
 esac
 
-# A cross-built ELF file's shared libraries, by name (DT_NEEDED, and
-# theirs), as found beside the binaries or in the sysroot; the program
-# interpreter first.  (ldd cannot run a foreign binary.)
+# The shared libraries an ELF file names (DT_NEEDED).
+needed_libs() {
+	readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
+
+# A cross-built ELF file's shared libraries (DT_NEEDED, and theirs), as
+# found beside the binaries or in the sysroot; its program interpreter
+# first.  (ldd cannot run a foreign binary.)
 sysroot_libs() {
-	local f=$1 seen=" " todo name d lib
+	local f=$1 seen=" " name d lib triple
+	local -a todo
+	triple=$(arch_triple "$GUEST_ARCH")
 	readelf -l "$f" 2>/dev/null | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]/\1/p'
-	todo=$(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-	while [ -n "$todo" ]; do
-		set -- $todo
-		name=$1
-		shift
-		todo="$*"
+	mapfile -t todo < <(needed_libs "$f")
+	while [ ${#todo[@]} -gt 0 ]; do
+		name=${todo[0]}
+		todo=("${todo[@]:1}")
 		case $seen in *" $name "*) continue ;; esac
 		seen+="$name "
 		lib=
-		for d in "$ubuild/lib" "$sysroot/lib/aarch64-linux-gnu" "$sysroot/usr/lib/aarch64-linux-gnu"; do
+		for d in "$ubuild/lib" "$sysroot/lib/$triple" "$sysroot/usr/lib/$triple"; do
 			[ -e "$d/$name" ] && { lib=$d/$name; break; }
 		done
 		[ -n "$lib" ] || die "initramfs: $name, which $(basename "$f") needs, is in neither $ubuild/lib nor the sysroot"
 		echo "$lib"
-		todo+=" $(readelf -d "$lib" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+		mapfile -t -O ${#todo[@]} todo < <(needed_libs "$lib")
 	done
 }
 
