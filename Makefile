@@ -32,8 +32,9 @@
 #                  kmemleak kernel built once from the series' linux-source
 #                  (KERNEL=6.1, the default, or newest) with its own compiler
 #   make check-matrix  the suite on every series (6.1, 6.12, newest) x
-#                  flavour (amd64, cloud-amd64, rt-amd64) and the debug
-#                  kernels of 6.1 and newest: a line per kernel
+#                  flavour (amd64, cloud-amd64, rt-amd64, arm64) and the
+#                  debug kernels of 6.1 and newest: a line per kernel
+#                  (MATRIX_ARCHES=amd64|arm64 narrows it)
 #
 # The kernel (every target that boots or builds for one; qemu/kernel-fetch):
 #   KERNEL=6.1|6.12|newest   the series (default 6.1); any series Debian's

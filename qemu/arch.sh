@@ -4,8 +4,11 @@
 # its guest boots and talks back.  The host is Debian amd64; an arm64
 # guest's module and binaries are cross-built here and it runs under TCG.
 #
-# Sourced by qemu/kernel-fetch and qemu/lib.sh.  The Makefile's half (the
-# userspace cross-build: build/arm64, the sysroot) is scripts/arch.mk.
+# Sourced by qemu/kernel-fetch, qemu/lib.sh, qemu/check-matrix and
+# scripts/cross-cc, whose $top (the source tree) and $cache (the cache)
+# it uses.  The Makefile's half (the userspace cross-build: build/arm64,
+# the sysroot) is scripts/arch.mk.
+# shellcheck disable=SC2154
 
 # arch_of FLAVOUR: the Debian architecture of a kernel flavour
 # (arm64, cloud-arm64, rt-arm64, arm64-16k: arm64; the rest amd64).
