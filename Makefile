@@ -120,11 +120,12 @@ all: build
 deps:
 	@scripts/deps $(if $(filter debug,$(KERNEL_FLAVOUR)),--kernel-build) $(ARCH_DEPS)
 
-# The kernel is fetched into the cache; $(B)/kernel.env says where, and
-# how its module is built (KCHROOT: the chroot with its compiler).
+# The kernel is fetched into the cache; build/kernel.env says where, and
+# how its module is built (KCHROOT: the chroot with its compiler; for
+# every architecture: scripts/build-module and lint read it there).
 kernel: deps
-	@mkdir -p $(B)
-	@qemu/kernel-fetch > $(B)/kernel.env.tmp && mv $(B)/kernel.env.tmp $(B)/kernel.env
+	@mkdir -p build
+	@qemu/kernel-fetch > build/kernel.env.tmp && mv build/kernel.env.tmp build/kernel.env
 
 # The harness's module, for the selected kernel of the cache: W=1 and not
 # one warning (the build log is searched, not trusted), with the kernel's
