@@ -32,8 +32,9 @@
 #                  kmemleak kernel built once from the series' linux-source
 #                  (KERNEL=6.1, the default, or newest) with its own compiler
 #   make check-matrix  the suite on every series (6.1, 6.12, newest) x
-#                  flavour (amd64, cloud-amd64, rt-amd64) and the debug
-#                  kernels of 6.1 and newest: a line per kernel
+#                  flavour (amd64, cloud-amd64, rt-amd64, arm64) and the
+#                  debug kernels of 6.1 and newest: a line per kernel
+#                  (MATRIX_ARCHES=amd64|arm64 narrows it)
 #
 # The kernel (every target that boots or builds for one; qemu/kernel-fetch):
 #   KERNEL=6.1|6.12|newest   the series (default 6.1); any series Debian's
@@ -43,6 +44,10 @@
 #                  debug: the series' debug kernel, qemu/kernel-debug)
 #   KERNEL_ABI=6.1.0-57|6.12.117+deb12|7.3.4+deb13    pin one version
 #   ACCEL=auto|kvm|tcg   the guest's accelerator (default: probed)
+#   ARCH=arm64     an arm64 kernel (KERNEL_FLAVOUR=arm64, or
+#                  cloud-arm64, rt-arm64, arm64-16k): make check ARCH=arm64
+#                  runs the suite on 6.1 and newest arm64 under TCG, the
+#                  module and userspace cross-built (scripts/arch.mk)
 # A bad value stops make at once with one line naming it and the values
 # that work.
 
@@ -52,6 +57,12 @@ KERNEL_ABI ?=
 export KERNEL KERNEL_FLAVOUR KERNEL_ABI
 # any selector given: one kernel; none: make check runs two
 SELECTED := $(strip $(KERNEL)$(KERNEL_FLAVOUR)$(KERNEL_ABI))
+
+B := build
+CC := gcc
+AR := ar
+# ARCH=arm64 or an arm64 flavour: GUEST_ARCH, and B, CC for its userspace
+include scripts/arch.mk
 
 # A bad selector stops make before anything is built or fetched, with the
 # one line qemu/kernel-fetch --check prints (the defaults are good).
@@ -68,8 +79,6 @@ $(if $(SELECTOR_ERROR),$(error $(SELECTOR_ERROR)))
 endif
 endif
 
-B := build
-CC := gcc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 USER_CPPFLAGS = -Iuser/include -Idriver/uapi -D_GNU_SOURCE $(CPPFLAGS)
@@ -109,13 +118,14 @@ all: build
 
 # The debug kernel is built from linux-source: it needs more (flex, ...).
 deps:
-	@scripts/deps $(if $(filter debug,$(KERNEL_FLAVOUR)),--kernel-build)
+	@scripts/deps $(if $(filter debug,$(KERNEL_FLAVOUR)),--kernel-build) $(ARCH_DEPS)
 
-# The kernel is fetched into the cache; $(B)/kernel.env says where, and
-# how its module is built (KCHROOT: the chroot with its compiler).
+# The kernel is fetched into the cache; build/kernel.env says where, and
+# how its module is built (KCHROOT: the chroot with its compiler; for
+# every architecture: scripts/build-module and lint read it there).
 kernel: deps
-	@mkdir -p $(B)
-	@qemu/kernel-fetch > $(B)/kernel.env.tmp && mv $(B)/kernel.env.tmp $(B)/kernel.env
+	@mkdir -p build
+	@qemu/kernel-fetch > build/kernel.env.tmp && mv build/kernel.env.tmp build/kernel.env
 
 # The harness's module, for the selected kernel of the cache: W=1 and not
 # one warning (the build log is searched, not trusted), with the kernel's
@@ -183,7 +193,7 @@ $(LIB_SO): $(LIB_OBJS) user/lib/libmapdemo.map
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/obj/cli/%.o: user/cli/%.c user/cli/cli.h user/include/libmapdemo.h driver/uapi/mapdemo.h
 	@mkdir -p $(@D)
@@ -209,7 +219,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELPERS) tests/helpers.h $(LIB_SO)
 # whose answer $(B)/kselftest-src keeps); tests/kselftest/pfnmap.c runs it
 # in the guest against dma mode's pfn style.  The kernel's files are built
 # as its selftests are, with its own uapi headers and its warnings.
-KSELFTEST_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+KSELFTEST_ARCH ?= $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 KSELFTEST_CFLAGS = -O2 -g -D__EXPORTED_HEADERS__ \
 	-I$$src/tools/testing/selftests -isystem $$src/include/uapi \
 	-isystem $$src/arch/$(KSELFTEST_ARCH)/include/uapi
@@ -246,11 +256,21 @@ lint: kernel
 check-kernel: deps lint build example
 	@qemu/check
 
-ifeq ($(SELECTED),)
-check: deps host-check example
-	@qemu/check-kernels 6.1:amd64 newest:amd64
+# the host-side tests are the host's whatever the guest's architecture
+ifeq ($(GUEST_ARCH),amd64)
+HOST_CHECK := host-check
 else
-check: deps lint build host-check example
+HOST_CHECK := host-check-native
+endif
+.PHONY: host-check-native
+host-check-native:
+	@$(MAKE) --no-print-directory host-check ARCH= KERNEL= KERNEL_FLAVOUR= KERNEL_ABI=
+
+ifeq ($(SELECTED),)
+check: deps $(HOST_CHECK) example
+	@qemu/check-kernels 6.1:$(GUEST_ARCH) newest:$(GUEST_ARCH)
+else
+check: deps lint build $(HOST_CHECK) example
 	@qemu/check
 endif
 

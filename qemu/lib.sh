@@ -7,13 +7,20 @@ cache=${MAPDEMO_CACHE:-$HOME/.cache/mapdemo}
 build=$top/build
 
 die() { echo "mapdemo: $*" >&2; exit 1; }
+# shellcheck source=qemu/arch.sh
+. "$top/qemu/arch.sh"
 
-# Load KREL, KDIR, VMLINUZ, KMODULES, MODULE_DIR for the selected kernel
-# (KERNEL, KERNEL_FLAVOUR, KERNEL_ABI: qemu/kernel-fetch).
+# Load KREL, KDIR, VMLINUZ, KMODULES, MODULE_DIR, GUEST_ARCH for the
+# selected kernel (KERNEL, KERNEL_FLAVOUR, KERNEL_ABI: qemu/kernel-fetch);
+# $ubuild is where the userspace for its architecture is built, $sysroot
+# the Debian root it was linked against (empty: the host's own).
 load_kernel() {
 	local env
 	env=$("$top/qemu/kernel-fetch") || exit 1
 	eval "$env"
+	: "${GUEST_ARCH:=amd64}"
+	ubuild=$(arch_userdir "$GUEST_ARCH")
+	sysroot=$(arch_sysroot "$GUEST_ARCH")
 }
 
 # The accelerator is checked before anything is built or booted.
@@ -22,9 +29,48 @@ auto|kvm|tcg) ;;
 *) die "ACCEL=$ACCEL: unknown accelerator; accelerators: auto kvm tcg" ;;
 esac
 
-# Copy an ELF file's shared libraries (as ldd resolves them) into $1/lib.
+# The shared libraries an ELF file names (DT_NEEDED).
+needed_libs() {
+	readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+}
+
+# A cross-built ELF file's shared libraries (DT_NEEDED, and theirs), as
+# found beside the binaries or in the sysroot; its program interpreter
+# first.  (ldd cannot run a foreign binary.)
+sysroot_libs() {
+	local f=$1 seen=" " name d lib triple
+	local -a todo
+	triple=$(arch_triple "$GUEST_ARCH")
+	readelf -l "$f" 2>/dev/null | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]/\1/p'
+	mapfile -t todo < <(needed_libs "$f")
+	while [ ${#todo[@]} -gt 0 ]; do
+		name=${todo[0]}
+		todo=("${todo[@]:1}")
+		case $seen in *" $name "*) continue ;; esac
+		seen+="$name "
+		lib=
+		for d in "$ubuild/lib" "$sysroot/lib/$triple" "$sysroot/usr/lib/$triple"; do
+			[ -e "$d/$name" ] && { lib=$d/$name; break; }
+		done
+		[ -n "$lib" ] || die "initramfs: $name, which $(basename "$f") needs, is in neither $ubuild/lib nor the sysroot"
+		echo "$lib"
+		mapfile -t -O ${#todo[@]} todo < <(needed_libs "$lib")
+	done
+}
+
+# Copy an ELF file's shared libraries (as ldd resolves them, or from the
+# sysroot for another architecture) into $1/lib.
 copy_libs() {
 	local root=$1 f=$2 lib
+	if [ -n "${sysroot:-}" ]; then
+		for lib in $(sysroot_libs "$f"); do
+			case $lib in
+			/lib/*) cp -Ln "$sysroot$lib" "$root$lib" ;;	# the interpreter
+			*) cp -Ln "$lib" "$root/lib/" ;;
+			esac
+		done
+		return
+	fi
 	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
 		case $lib in
 		*/ld-linux-x86-64.so.2)
@@ -47,7 +93,7 @@ mk_initramfs() {
 	chmod 0755 "$root"
 	mkdir -p "$root"/{bin,lib,lib64,proc,sys,dev,tmp,mapdemo/bin,mapdemo/lib}
 	mkdir -p "$root/lib/modules/$KREL/extra"
-	cp /bin/busybox "$root/bin/busybox"
+	cp "${sysroot:-}/bin/busybox" "$root/bin/busybox"
 	cp "$top/qemu/guest-init" "$root/init"
 	chmod 0755 "$root/init"
 	cp "$cmd" "$root/mapdemo/cmd"
@@ -74,6 +120,21 @@ mk_initramfs() {
 	else
 		die "initramfs: $KREL has no brd module ($brd)"
 	fi
+	# what the architecture's guest init loads first (its output channel)
+	local m
+	for m in $(arch_modules "$GUEST_ARCH"); do
+		mkdir -p "$root/lib/modules/$KREL/kernel/$(dirname "$m")"
+		if [ -f "$KMODULES/kernel/$m" ]; then
+			cp "$KMODULES/kernel/$m" "$root/lib/modules/$KREL/kernel/$m"
+		elif [ -f "$KMODULES/kernel/$m.xz" ]; then
+			xz -dc "$KMODULES/kernel/$m.xz" > "$root/lib/modules/$KREL/kernel/$m" ||
+				die "initramfs: cannot unpack $m.xz"
+		else
+			die "initramfs: $KREL has no $m"
+		fi
+		basename "$m" .ko >> "$root/mapdemo/boot-modules"
+	done
+	arch_out_dev "$GUEST_ARCH" > "$root/mapdemo/out-dev"
 	cp "$KMODULES"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$KREL/"
 	depmod -b "$root" "$KREL" || die "depmod failed"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$out" ||
@@ -81,8 +142,10 @@ mk_initramfs() {
 	rm -rf "$root"
 }
 
+# qemu_base ACCEL: the emulator for the kernel's architecture, its
+# machine and CPU, and what every boot shares
 qemu_base() {
-	echo qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
+	echo $(arch_qemu "$GUEST_ARCH" "$1") -nodefaults -no-user-config -no-reboot \
 		-display none -m "${GUEST_MEM:-2048}" -smp "${GUEST_CPUS:-2}"
 }
 
@@ -94,6 +157,10 @@ choose_accel() {
 	case ${ACCEL:-auto} in
 	kvm|tcg) echo "$ACCEL"; return ;;
 	esac
+	if [ "$GUEST_ARCH" != amd64 ]; then
+		echo "mapdemo: an $GUEST_ARCH guest on this amd64 host: TCG" >&2
+		echo tcg; return
+	fi
 	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 		echo "mapdemo: no usable /dev/kvm: TCG" >&2
 		echo tcg; return
@@ -107,7 +174,7 @@ choose_accel() {
 	echo 'true' > "$probe/cmd"
 	mk_initramfs "$probe/initrd" "$probe/cmd"
 	rc=0
-	timeout 20 $(qemu_base) -accel kvm -cpu host -kernel "$VMLINUZ" \
+	timeout 20 $(qemu_base kvm) -accel kvm -kernel "$VMLINUZ" \
 		-initrd "$probe/initrd" -append "console=ttyS0 quiet" \
 		-serial null -serial "file:$probe/out" >/dev/null 2>&1 || rc=$?
 	if [ $rc -eq 0 ] && grep -q '@@mapdemo-exit' "$probe/out" 2>/dev/null; then
@@ -131,11 +198,10 @@ kernel_reports() {
 # Streams the guest's output; returns the guest's exit status, or 124 on
 # a hang, or 125 when the guest gave no verdict.  Sets $workdir.
 boot_guest() {
-	local initrd=$1 limit=$2 mode=${3:-batch} accel cpu rc stage
+	local initrd=$1 limit=$2 mode=${3:-batch} accel rc stage console
 	accel=$(choose_accel)
 	used_accel=$accel
-	cpu=${GUEST_CPU:-max}
-	[ "$accel" = kvm ] && cpu=host
+	console=$(arch_console "$GUEST_ARCH")
 	echo "mapdemo: booting $KREL under $accel" >&2
 	workdir=$(mktemp -d "$build/boot.XXXXXX")
 	# oops=panic: an Oops ends the run at once (panic=-1 reboots, which
@@ -145,18 +211,19 @@ boot_guest() {
 	# (CONFIG_INIT_ON_ALLOC_DEFAULT_ON), which would hide a driver that
 	# hands out pages unzeroed from the suite's zeroing tests.
 	# GUEST_ZEROING= (empty) keeps the kernel's default (make bench).
-	local append="console=ttyS0 loglevel=7 oops=panic panic=-1 ${GUEST_ZEROING-init_on_alloc=0} ${KERNEL_CMDLINE:-}"
+	local append="console=$console loglevel=7 oops=panic panic=-1 ${GUEST_ZEROING-init_on_alloc=0} ${KERNEL_CMDLINE:-}"
 	if [ "$mode" = interactive ]; then
-		$(qemu_base) -accel "$accel" -cpu "$cpu" -kernel "$VMLINUZ" \
+		$(qemu_base "$accel") -accel "$accel" -kernel "$VMLINUZ" \
 			-initrd "$initrd" -append "$append" \
-			-serial mon:stdio -serial "file:$workdir/out.log"
+			-serial mon:stdio -chardev "file,id=out,path=$workdir/out.log" \
+			$(arch_out_args "$GUEST_ARCH" out)
 		return 0
 	fi
 	{
-		timeout "$limit" $(qemu_base) ${QEMU_EXTRA_ARGS:-} -accel "$accel" -cpu "$cpu" \
+		timeout "$limit" $(qemu_base "$accel") ${QEMU_EXTRA_ARGS:-} -accel "$accel" \
 			-kernel "$VMLINUZ" -initrd "$initrd" -append "$append" \
 			-serial "file:$workdir/kernel.log" \
-			-chardev stdio,id=out,signal=off -serial chardev:out \
+			-chardev stdio,id=out,signal=off $(arch_out_args "$GUEST_ARCH" out) \
 			< /dev/null
 		echo $? > "$workdir/qemu.rc"
 	} | tr -d '\r' | tee "$workdir/out.log" | { grep -av '^@@mapdemo' || true; }

@@ -115,7 +115,7 @@ Test(dma_map, mremap_grow_is_efault)
 	for (s = 0; s < DMA_NSTYLES; s++) {
 		struct mapdemo_device dev = open_dma(O_RDWR, dma_styles[s]);
 		char *p = map_dev(&dev, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-		char *q;
+		char *q, *to;
 
 		cr_assert_neq(p, MAP_FAILED);
 		p[0] = 'a';
@@ -126,10 +126,16 @@ Test(dma_map, mremap_grow_is_efault)
 
 		q = mremap(p, len, len / 2, 0);
 		cr_assert_eq(q, p, "shrink: %s", strerror(errno));
+		/* move into address space we reserved, never onto a guess */
+		to = mmap(NULL, len / 2, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		cr_assert_neq(to, MAP_FAILED);
 		q = mremap(p, len / 2, len / 2, MREMAP_MAYMOVE | MREMAP_FIXED,
-			   p + len);
-		cr_assert_eq(q, p + len, "move: %s", strerror(errno));
+			   to);
+		cr_assert_eq(q, to, "move: %s", strerror(errno));
 		cr_assert_eq(q[0], 'a');
+		cr_assert(msync(p, page_size, MS_ASYNC) == -1 && errno == ENOMEM,
+			  "the old place is still mapped");
 		munmap(q, len / 2);
 		cr_assert_eq(device_stats().vmas_live, 0);
 		mapdemo_device_close(&dev);

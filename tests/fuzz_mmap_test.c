@@ -419,6 +419,8 @@ static void op_mmap(struct fuzz *fz, int fd, int mode, bool rdonly, bool pfn)
 	g->obj->shared = shared;
 }
 
+#define TOO_LONG (1ULL << 62)
+
 /* Odd requests, each refused the same way every time. */
 static void op_bad_mmap(struct fuzz *fz, int fd)
 {
@@ -438,9 +440,10 @@ static void op_bad_mmap(struct fuzz *fz, int fd)
 		      p == MAP_FAILED ? strerror(errno) : "success");
 		break;
 	default:
-		p = mmap(NULL, 1ULL << 47, PROT_READ, MAP_SHARED, fd, 0);
+		/* more than any user address space (x86-64's is 2^47, arm64's 2^48) */
+		p = mmap(NULL, TOO_LONG, PROT_READ, MAP_SHARED, fd, 0);
 		CHECK(fz, p == MAP_FAILED && (errno == ENOMEM || errno == EINVAL),
-		      "mmap of 2^47 bytes: %s",
+		      "mmap of 2^62 bytes: %s",
 		      p == MAP_FAILED ? strerror(errno) : "success");
 		break;
 	}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The kernel selectors (KERNEL, KERNEL_FLAVOUR, KERNEL_ABI, ACCEL) with a
+# The kernel selectors (KERNEL, KERNEL_FLAVOUR, KERNEL_ABI, ACCEL, ARCH) with a
 # bad value: each stops with exactly one line that names the value and
 # the values that would work, and a non-zero exit; nothing is fetched or
 # built first.  Through qemu/kernel-fetch, the guest scripts and make.
@@ -9,7 +9,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-unset KERNEL KERNEL_FLAVOUR KERNEL_ABI ACCEL MAKEFLAGS MAKELEVEL MFLAGS
+unset KERNEL KERNEL_FLAVOUR KERNEL_ABI ACCEL ARCH MAKEFLAGS MAKELEVEL MFLAGS
 
 tap() {	# tap STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok - host::selectors::$2"; else echo "not ok - host::selectors::$2"; fi
@@ -54,7 +54,7 @@ tap "$([ $rc -eq 0 ] && [ ! -s "$out" ]; echo $?)" "KERNEL=newest resolves silen
 
 fetch=(qemu/kernel-fetch)
 bad KERNEL_FLAVOUR=foo "amd64" "cloud-amd64" "rt-amd64" "debug" -- "${fetch[@]}"
-bad KERNEL_FLAVOUR=arm64 "amd64" "rt-amd64" -- "${fetch[@]}"
+bad KERNEL_FLAVOUR=arm64-64k "amd64" "rt-amd64" "arm64" "arm64-16k" -- "${fetch[@]}"
 bad KERNEL=5.10 "6.1" "6.12" "newest" -- "${fetch[@]}"
 bad KERNEL=latest "6.1" "newest" -- "${fetch[@]}"
 bad KERNEL_ABI=6.1.0-1 "6.1.0-" -- "${fetch[@]}"
@@ -76,5 +76,7 @@ bad_arg ACCEL=foo "kvm" "tcg" -- make --no-print-directory demo ACCEL=foo
 bad KERNEL_FLAVOUR=foo "amd64" "rt-amd64" -- make --no-print-directory check
 bad ACCEL=foo "kvm" "tcg" -- make --no-print-directory check
 bad_arg KERNEL=5.10 "KERNEL_FLAVOUR=debug" "newest" -- make --no-print-directory check-debug KERNEL=5.10
+bad_arg ARCH=sparc "amd64" "arm64" -- make --no-print-directory check ARCH=sparc
+bad_arg ARCH=arm64 "KERNEL_FLAVOUR=amd64" "arm64-16k" -- make --no-print-directory check ARCH=arm64 KERNEL_FLAVOUR=amd64
 # a chroot that cannot be made
 bad_arg potato "trixie" "sid" -- qemu/kernel-chroot potato 14

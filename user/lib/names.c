@@ -55,7 +55,9 @@ static const struct bit_name map_names[] = {
 	{ "locked", MAP_LOCKED },
 	{ "noreserve", MAP_NORESERVE },
 	{ "nonblock", MAP_NONBLOCK },
-	{ "32bit", MAP_32BIT },
+#ifdef MAP_32BIT
+	{ "32bit", MAP_32BIT },	/* x86-64 only */
+#endif
 	{ "stack", MAP_STACK },
 	{ "growsdown", MAP_GROWSDOWN },
 	{ "hugetlb", MAP_HUGETLB },
