@@ -82,6 +82,21 @@ copy_libs() {
 	done
 }
 
+# copy_kmod ROOT PATH: the kernel's module kernel/PATH into the initramfs
+# at ROOT; 6.12+ ship modules xz-compressed, which the guest's libkmod may
+# not read: unpacked here
+copy_kmod() {
+	local to=$1/lib/modules/$KREL/kernel/$2 from=$KMODULES/kernel/$2
+	mkdir -p "$(dirname "$to")"
+	if [ -f "$from" ]; then
+		cp "$from" "$to"
+	elif [ -f "$from.xz" ]; then
+		xz -dc "$from.xz" > "$to" || die "initramfs: cannot unpack $from.xz"
+	else
+		die "initramfs: $KREL has no $2 ($from)"
+	fi
+}
+
 # mk_initramfs OUT CMD-SCRIPT [--interactive] FILE...
 # FILEs go to /mapdemo/bin (executables and scripts) with their libraries;
 # the module goes to /lib/modules/$KREL/extra so libkmod finds it by name.
@@ -105,33 +120,16 @@ mk_initramfs() {
 		cp -L "$f" "$root/mapdemo/bin/"
 		[ "$(head -c4 "$f" | tail -c3)" = ELF ] && copy_libs "$root" "$f"
 	done
-	local ko=$MODULE_DIR/driver/mapdemo.ko brd=$KMODULES/kernel/drivers/block/brd.ko
+	local ko=$MODULE_DIR/driver/mapdemo.ko
 	[ -f "$ko" ] || die "initramfs: no module built for $KREL ($ko; make guest-module)"
 	cp "$ko" "$root/lib/modules/$KREL/extra/"
 	# brd, a RAM disk: the dma tests' O_DIRECT needs a block device and
-	# Debian builds none in; 6.12+ ship it xz-compressed, which the
-	# guest's libkmod may not read: unpacked here
-	mkdir -p "$root/lib/modules/$KREL/kernel/drivers/block"
-	if [ -f "$brd" ]; then
-		cp "$brd" "$root/lib/modules/$KREL/kernel/drivers/block/"
-	elif [ -f "$brd.xz" ]; then
-		xz -dc "$brd.xz" > "$root/lib/modules/$KREL/kernel/drivers/block/brd.ko" ||
-			die "initramfs: cannot unpack $brd.xz"
-	else
-		die "initramfs: $KREL has no brd module ($brd)"
-	fi
+	# Debian builds none in
+	copy_kmod "$root" drivers/block/brd.ko
 	# what the architecture's guest init loads first (its output channel)
 	local m
 	for m in $(arch_modules "$GUEST_ARCH"); do
-		mkdir -p "$root/lib/modules/$KREL/kernel/$(dirname "$m")"
-		if [ -f "$KMODULES/kernel/$m" ]; then
-			cp "$KMODULES/kernel/$m" "$root/lib/modules/$KREL/kernel/$m"
-		elif [ -f "$KMODULES/kernel/$m.xz" ]; then
-			xz -dc "$KMODULES/kernel/$m.xz" > "$root/lib/modules/$KREL/kernel/$m" ||
-				die "initramfs: cannot unpack $m.xz"
-		else
-			die "initramfs: $KREL has no $m"
-		fi
+		copy_kmod "$root" "$m"
 		basename "$m" .ko >> "$root/mapdemo/boot-modules"
 	done
 	arch_out_dev "$GUEST_ARCH" > "$root/mapdemo/out-dev"
