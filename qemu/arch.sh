@@ -92,7 +92,7 @@ arch_modules() {
 }
 
 # arch_sysroot ARCH: the Debian root the arm64 binaries were linked
-# against (scripts/arm64-sysroot); its libraries and busybox go into the
+# against (scripts/sysroot); its libraries and busybox go into the
 # guest.  Empty for the host's own architecture.
 arch_sysroot() {
 	case $1 in
