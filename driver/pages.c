@@ -161,13 +161,13 @@ int mapdemo_cache_folio(struct mapdemo_file *mf, struct mapdemo_pool *pool,
 			break;
 
 		folio = mapdemo_folio_alloc(mf, pool, order);
-		if (IS_ERR(folio)) {
-			if (order) {
-				order = 0;
-				continue;
-			}
-			return PTR_ERR(folio);
+		if (IS_ERR(folio) && order) {
+			/* no large folio to be had: one page will do */
+			order = 0;
+			folio = mapdemo_folio_alloc(mf, pool, 0);
 		}
+		if (IS_ERR(folio))
+			return PTR_ERR(folio);
 		/* zeroed by the allocator, so up to date before anyone sees it */
 		__folio_mark_uptodate(folio);
 		__folio_set_locked(folio);

@@ -161,25 +161,27 @@ static vm_fault_t sparse_fault(struct vm_fault *vmf)
 	/* i_size cannot change under us: resize waits until nothing maps */
 	if (vmf->pgoff >= sparse_pages(i_size_read(sparse_inode)))
 		return sparse_fault_error(vmf, -ENOSPC);
+	folio = ERR_PTR(-ENOENT);
 	if (vmf->cow_page) {
 		/*
 		 * A private write over a hole copies zeros: from one of the
-		 * driver's zero pages, and the buffer stays a hole.
+		 * driver's zero pages, and the buffer stays a hole.  Over a
+		 * page, it copies that page, found here once.
 		 */
-		folio = mapdemo_filemap_get_folio(sparse_mapping(), vmf->pgoff);
+		folio = mapdemo_filemap_lock_folio(sparse_mapping(), vmf->pgoff);
 		if (IS_ERR(folio)) {
 			vmf->page = mapdemo_zero_page_get();
 			if (vmf->page) {
 				mapdemo_fault_event(vmf, MD_STAT_COW, 0);
 				return mapdemo_fault_done(vmf, 0);
 			}
-		} else {
-			folio_put(folio);
 		}
 	}
-	err = sparse_get_folio(vmf->pgoff, &folio);
-	if (err)
-		return sparse_fault_error(vmf, err);
+	if (IS_ERR(folio)) {
+		err = sparse_get_folio(vmf->pgoff, &folio);
+		if (err)
+			return sparse_fault_error(vmf, err);
+	}
 	if (vmf->cow_page)
 		mapdemo_fault_event(vmf, MD_STAT_COW, VM_FAULT_LOCKED);
 	vmf->page = folio_file_page(folio, vmf->pgoff);
