@@ -422,6 +422,123 @@ static void load_and_use(void)
 
 #define MAX_RUNS 20000
 
+/* named amounts, in KiB: /proc/meminfo's fields, vmalloc's callers */
+#define TALLY_MAX 256
+struct tally {
+	int n;
+	char name[TALLY_MAX][64];
+	long kib[TALLY_MAX];
+};
+
+static int tally_find(const struct tally *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->name[i], name))
+			return i;
+	return -1;
+}
+
+static void tally_add(struct tally *t, const char *name, long kib)
+{
+	int i = tally_find(t, name);
+
+	if (i < 0) {
+		i = t->n;
+		cr_assert_lt(t->n, TALLY_MAX, "more than %d names", TALLY_MAX);
+		snprintf(t->name[t->n], sizeof(t->name[0]), "%s", name);
+		t->kib[t->n++] = 0;
+	}
+	t->kib[i] += kib;
+}
+
+static long tally_get(const struct tally *t, const char *name)
+{
+	int i = tally_find(t, name);
+
+	return i < 0 ? 0 : t->kib[i];
+}
+
+/* what moved by at least @min KiB from @a to @b, as " Name +N" */
+static void tally_moves(const struct tally *a, const struct tally *b, long min,
+			char *buf, size_t size)
+{
+	size_t len = 0;
+	long d;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < b->n && len < size; i++) {
+		d = b->kib[i] - tally_get(a, b->name[i]);
+		if (labs(d) >= min)
+			len += snprintf(buf + len, size - len, " %s %+ld",
+					b->name[i], d);
+	}
+	for (i = 0; i < a->n && len < size; i++)
+		if (tally_find(b, a->name[i]) < 0 && labs(a->kib[i]) >= min)
+			len += snprintf(buf + len, size - len, " %s %+ld",
+					a->name[i], -a->kib[i]);
+}
+
+/*
+ * Kernel memory after a failed load must be what it was: shrink every
+ * slab cache (which also empties KASAN's quarantine of freed objects,
+ * megabytes after a few hundred loads) and drop the caches, then read
+ * /proc/meminfo.
+ */
+static void settled_meminfo(struct tally *m)
+{
+	char path[300], line[128], name[64];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	long kib;
+	int fd;
+
+	dir = opendir("/sys/kernel/slab");
+	cr_assert_not_null(dir, "/sys/kernel/slab: %s", strerror(errno));
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", d->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, "1", 1) != 1)
+			cr_assert_fail("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	closedir(dir);
+	write_file("/proc/sys/vm/drop_caches", "3", 0);
+	f = fopen("/proc/meminfo", "r");
+	cr_assert_not_null(f);
+	m->n = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63[^:]: %ld", name, &kib) == 2)
+			tally_add(m, name, kib);
+	fclose(f);
+	cr_assert_gt(tally_get(m, "MemFree"), 0, "/proc/meminfo has no MemFree");
+}
+
+/*
+ * /proc/vmallocinfo summed by caller, for MAPDEMO_FI_VERBOSE: whose
+ * areas a sweep left behind.
+ */
+static void vmalloc_callers(struct tally *v)
+{
+	char line[512], caller[64];
+	unsigned long size;
+	FILE *f;
+
+	v->n = 0;
+	f = fopen("/proc/vmallocinfo", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %lu %63[^+ \n]", &size, caller) == 2)
+			tally_add(v, caller, size / 1024);
+	fclose(f);
+}
+
 struct sweep {
 	const char *dir, *name;
 	bool verbose;
@@ -431,6 +548,7 @@ struct sweep {
 	 * (for zero, which CPU's page: the pages its unwinding freed) */
 	unsigned long points[MAX_RUNS];
 	unsigned long zero_cpus;	/* bit n: CPU n's zero page failed */
+	struct tally start;	/* settled meminfo, before the first run */
 };
 
 static void sweep_run(struct sweep *sw, unsigned long q, struct run *r)
@@ -447,6 +565,15 @@ static void sweep_run(struct sweep *sw, unsigned long q, struct run *r)
 			r->step_ret[1], r->step_ret[2], r->step_ret[3],
 			r->step_ret[4], r->step_ret[5], r->step_ret[6],
 			r->name_enomem, r->zero_freed);
+	if (sw->verbose && sw->runs % 25 == 0) {
+		static struct tally now_m;
+		char moves[1000];
+
+		settled_meminfo(&now_m);
+		tally_moves(&sw->start, &now_m, 1024, moves, sizeof(moves));
+		fprintf(stderr, "# %s after %lu runs (%lu failures of init):%s\n",
+			sw->name, sw->runs, sw->in_init, moves);
+	}
 	step = judge(sw->dir, r);
 	if (!r->err) {
 		sw->loaded++;
@@ -479,44 +606,6 @@ static unsigned long distinct(const unsigned long *v, unsigned long n)
 }
 
 /*
- * Kernel memory after a failed load must be what it was: shrink every
- * slab cache (which also empties KASAN's quarantine of freed objects,
- * megabytes after a few hundred loads) and drop the caches, then read
- * MemFree.
- */
-static long settled_mem_free_kib(void)
-{
-	char path[300], line[128];
-	struct dirent *d;
-	long kib = -1;
-	DIR *dir;
-	FILE *f;
-	int fd;
-
-	dir = opendir("/sys/kernel/slab");
-	cr_assert_not_null(dir, "/sys/kernel/slab: %s", strerror(errno));
-	while ((d = readdir(dir))) {
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", d->d_name);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			continue;
-		if (write(fd, "1", 1) != 1)
-			cr_assert_fail("%s: %s", path, strerror(errno));
-		close(fd);
-	}
-	closedir(dir);
-	write_file("/proc/sys/vm/drop_caches", "3", 0);
-	f = fopen("/proc/meminfo", "r");
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	cr_assert_geq(kib, 0);
-	return kib;
-}
-
-/*
  * Walk from past the end of a load down to below where init starts.
  * failslab's allocations repeat from run to run, so the walk jumps from
  * one to the one before it.  fail_page_alloc's do not (slab refills come
@@ -529,11 +618,13 @@ static void sweep(const char *dir, const char *unit, unsigned long margin,
 {
 	static struct sweep sw;
 	struct run full, quick, r;
+	static struct tally after, vm_before, vm_after;
 	long free_before, free_after;
+	char moves[1000];
 	unsigned long q, lo, points, pass;
 	int cpus = possible_cpus();
 	double t0 = now();
-	char line[600];
+	char line[1700];
 
 	memset(&sw, 0, sizeof(sw));
 	sw.dir = dir;
@@ -555,26 +646,49 @@ static void sweep(const char *dir, const char *unit, unsigned long margin,
 		fprintf(stderr, "# %s: a load %lu, init failing at once %lu\n",
 			sw.name, full.before, quick.before);
 
-	free_before = settled_mem_free_kib();
+	if (sw.verbose)
+		vmalloc_callers(&vm_before);
+	if (sw.verbose) {
+		/* the control: loads that nothing fails, as many as the sweep's failures of init */
+		settled_meminfo(&sw.start);
+		for (q = 0; q < 80; q++)
+			one_run(dir, HUGE_SPACE, q % 2 ? LOAD_PARAMS : QUICK_PARAMS, &r);
+		settled_meminfo(&after);
+		tally_moves(&sw.start, &after, 1024, moves, sizeof(moves));
+		fprintf(stderr, "# %s: 80 loads with nothing failed, half of them init's EINVAL:%s\n",
+			sw.name, moves);
+	}
+	settled_meminfo(&sw.start);
+	free_before = tally_get(&sw.start, "MemFree");
 	for (q = full.before + margin; q > lo; q = every ? q - 1 : r.before)
 		sweep_run(&sw, q, &r);
 	for (pass = 0; every && pass < 6 && sw.zero_cpus != (1UL << cpus) - 1; pass++)
 		for (q = quick.before + 2 * margin; q > lo; q--)
 			sweep_run(&sw, q, &r);
-	free_after = settled_mem_free_kib();
+	settled_meminfo(&after);
+	free_after = tally_get(&after, "MemFree");
+	tally_moves(&sw.start, &after, 1024, moves, sizeof(moves));
+	if (sw.verbose) {
+		char vmoves[1500];
+
+		vmalloc_callers(&vm_after);
+		tally_moves(&vm_before, &vm_after, 1, vmoves, sizeof(vmoves));
+		fprintf(stderr, "# %s: vmalloc areas by caller, KiB:%s\n", sw.name,
+			vmoves[0] ? vmoves : " no change");
+	}
 	load_and_use();
 	points = distinct(sw.points, sw.in_init);
 
 	snprintf(line, sizeof(line), "faultinject_load::%s: a load takes %lu %s, one whose init fails at once %lu; "
 		 "%lu runs over %lu..%lu: %lu loaded, %lu ENOMEM outside init, %lu failures of init "
 		 "(%lu EINVAL) at %lu points (stats %lu, pages %lu, fs %lu, zero %lu, sparse %lu, dma %lu, misc %lu); "
-		 "MemFree %+ld KiB; %.0f s",
+		 "MemFree %+ld KiB; moved by 1 MiB or more:%s; %.0f s",
 		 sw.name, full.before, unit, quick.before, sw.runs, lo,
 		 full.before + margin, sw.loaded, sw.outside, sw.in_init, sw.einval,
 		 points, sw.steps[STEP_STATS], sw.steps[STEP_PAGES],
 		 sw.steps[STEP_FS], sw.steps[STEP_ZERO],
 		 sw.steps[STEP_SPARSE], sw.steps[STEP_DMA], sw.steps[STEP_MISC],
-		 free_after - free_before, now() - t0);
+		 free_after - free_before, moves[0] ? moves : " none", now() - t0);
 	note("%s", line);
 	if (sw.verbose)
 		fprintf(stderr, "# %s\n", line);
