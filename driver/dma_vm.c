@@ -111,10 +111,11 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 		 *    struct page (threads racing over one mapping, under
 		 *    KASAN: a NULL dereference in the fault).
 		 *  - a page table: map the one page.  A page table never
-		 *    turns into a huge PMD under the mmap lock we hold, and
-		 *    an empty PMD where none fits stays one that none fits
-		 *    (pmd_fits() reads only what that lock keeps still), so
-		 *    the page table vmf_insert_pfn() finds or makes stays.
+		 *    turns into a huge PMD under the mmap or VMA lock we
+		 *    hold, and an empty PMD where none fits stays one that
+		 *    none fits (pmd_fits() reads only what that lock keeps
+		 *    still), so the page table vmf_insert_pfn() finds or
+		 *    makes stays.
 		 */
 		pmd_t pmd = READ_ONCE(*vmf->pmd);
 
@@ -181,6 +182,18 @@ static int dma_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	return len;
 }
 
+/*
+ * Nothing to map around a fault: the buffer is in no page cache.  It is
+ * there for the per-VMA lock (compat.h), so that dma faults are not all
+ * retried under the mmap lock; dma_vm_fault() reads only what the VMA
+ * lock keeps still, as it does under the mmap lock.
+ */
+static vm_fault_t __maybe_unused dma_vm_map_pages(struct vm_fault *vmf,
+						  pgoff_t start, pgoff_t end)
+{
+	return 0;
+}
+
 MAPDEMO_DEFINE_HUGE_FAULT(dma_vm_huge_fault)
 
 const struct vm_operations_struct mapdemo_dma_vm_ops = {
@@ -189,6 +202,7 @@ const struct vm_operations_struct mapdemo_dma_vm_ops = {
 	MAPDEMO_VM_MAPPED
 	.fault		= dma_vm_fault,
 	.huge_fault	= MAPDEMO_HUGE_FAULT(dma_vm_huge_fault),
+	.map_pages	= MAPDEMO_MAP_PAGES_FOR_VMA_LOCK(dma_vm_map_pages),
 	.access		= dma_vm_access,
 };
 
