@@ -18,9 +18,16 @@
 #   make deb-check   those packages installed with apt into a fresh Debian
 #                  12 root with 6.1's headers (DKMS builds the module),
 #                  used, then purged without a trace
-#   make check-box   a Debian 12 box in QEMU with its own 6.1 kernel and
-#                  systemd: the packages installed with apt, DKMS builds
-#                  the module there, modprobe, udev, the installed suite
+#   make check-box   a Debian box in QEMU with its own kernel and systemd
+#                  (KERNEL=6.1: bookworm; 6.12: trixie; newest: trixie
+#                  with trixie-backports' kernel): the packages installed
+#                  with apt, DKMS builds the module there, modprobe, udev,
+#                  the installed suite
+#   make image     build/image/mapdemo-RELEASE-KREL.qcow2: such a box with
+#                  mapdemo installed (module built by DKMS at image build),
+#                  bootable with no -kernel, and build/image/image-run IMAGE
+#                  DIR, which boots it, runs DIR/run, returns its status
+#   make check-image   make image, then one job through image-run
 #   make install   the library, headers, mapdemo.pc, CLI and man pages
 #                  (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make host-check  the host-side tests under ASan and UBSan
@@ -109,7 +116,7 @@ LIB_SO := $(B)/lib/libmapdemo.so.$(SOVERSION)
 LIB_A := $(B)/lib/libmapdemo.a
 CLI := $(B)/bin/mapdemo
 
-.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check check-box user tests lint check check-kernel demo \
+.PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check check-box image check-image user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
 	debug-tests check-debug check-matrix bench-matrix
 .DELETE_ON_ERROR:
@@ -173,6 +180,16 @@ deb-check: deb
 check-box: deb
 	@scripts/deps e2fsprogs
 	@qemu/check-box
+
+# A disk image of such a box for other projects' CI (qemu/image), and a
+# job run through it (qemu/check-image)
+IMAGE_DEPS := e2fsprogs syslinux syslinux-common mtools dosfstools fdisk qemu-utils
+image: deb
+	@scripts/deps $(IMAGE_DEPS)
+	@qemu/image
+
+check-image: image
+	@qemu/check-image
 
 # DKMS_SERIES="6.1 newest" narrows it
 dkms-check: deps
