@@ -57,6 +57,20 @@ arch_qemu() {
 	esac
 }
 
+# arch_icount_cpu ARCH: the guest CPU for make bench's -icount runs, where
+# guest time counts instructions.  x86: no ERMS, so that the kernel
+# clears and copies pages 8 bytes an iteration (rep stosq, rep movsq;
+# a rep-prefixed instruction counts once per iteration, and with ERMS a
+# clear would go byte by byte, weighing eight times a copy).  arm64
+# clears with DC ZVA and copies with LDP/STP pairs, no rep prefix: its
+# usual CPU.
+arch_icount_cpu() {
+	case $1 in
+	amd64) echo max,-erms ;;
+	arm64) echo max,pauth-impdef=on ;;
+	esac
+}
+
 # arch_console ARCH: the kernel's console, on the first serial port
 arch_console() {
 	case $1 in

@@ -127,8 +127,11 @@ mk_initramfs() {
 	# Debian builds none in
 	copy_kmod "$root" drivers/block/brd.ko
 	# what the architecture's guest init loads first (its output channel)
+	# (none where the kernel has it built in: Debian's 6.12 and 7.3
+	# arm64 kernels build virtio_console in, 6.1's as a module)
 	local m
 	for m in $(arch_modules "$GUEST_ARCH"); do
+		grep -qxF "kernel/$m" "$KMODULES/modules.builtin" && continue
 		copy_kmod "$root" "$m"
 		basename "$m" .ko >> "$root/mapdemo/boot-modules"
 	done

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -25,9 +26,14 @@ static void reload(const char *params)
 	cr_assert_eq(ret, 0, "load %s: %s", params, strerror(-ret));
 }
 
+/* a cap of 64 pages, a sparse buffer of 256 (1 MiB on 4 KiB pages, 4 MiB on 16 KiB) */
 static void small_cap(void)
 {
-	reload("max_pages=64 sparse_size=1048576");
+	char params[64];
+
+	snprintf(params, sizeof(params), "max_pages=%d sparse_size=%zu", CAP,
+		 4 * CAP * page_size);
+	reload(params);
 }
 
 /* The test's device: closed here too, so a failed test cannot pin the module. */

@@ -17,6 +17,14 @@ run() {
 	[ $rc -eq "$want" ] || { echo "# mapdemo $*: status $rc"; sed 's/^/# /' $out $err; return 1; }
 }
 has() { grep -q -- "$1" "$2" || { echo "# no '$1' in:"; sed 's/^/# /' "$2"; return 1; }; }
+# the running kernel's page size in bytes (4096; 16384 on arm64-16k), as
+# the kernel reports it for this shell's own mappings: every length and
+# count below is in these pages
+pg=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
+case $pg in
+''|*[!0-9]*) echo "# no page size in /proc/self/smaps"; pg=4096 ;;
+esac
+
 # byte_at MODE OFFSET: the byte there, as two hex digits
 byte_at() { mapdemo dump --mode "$1" --offset "$2" --length 1 | od -An -tx1 | tr -d ' \n'; }
 
@@ -36,7 +44,7 @@ unchanged_by_default() {	# unchanged_by_default MODE
 }
 
 run 0 info && has '^module *live$' $out && has '^default mode *zero$' $out &&
-	has '^page size *4096$' $out
+	has "^page size *$pg\$" $out
 tap $? "info shows the live module and its settings"
 
 run 0 stats --json && has '^{"mmaps": [0-9]*, "faults": [0-9]*,.*"vmas_live": 0}$' $out
@@ -44,23 +52,23 @@ tap $? "stats --json prints one JSON object"
 run 0 stats && [ "$(wc -l < $out)" -eq 12 ] && has '^pages_live *0$' $out
 tap $? "stats prints the twelve counters"
 
-run 0 map --mode zero --length 64K --flags private --touch write &&
-	has '^mapped 16 pages (65536 bytes) of zero mode at 0x[0-9a-f]*, rw-, private$' $out &&
+run 0 map --mode zero --length $((16 * pg)) --flags private --touch write &&
+	has "^mapped 16 pages ($((16 * pg)) bytes) of zero mode at 0x[0-9a-f]*, rw-, private\$" $out &&
 	has '^touched 16 pages (write): 16 driver faults, 16 cow, ' $out &&
 	has '^unmapped: pages live 0, vmas live 0$' $out
 tap $? "map: private writes are 16 faults and 16 copies"
 
-run 0 map --length 1M --flags shared,populate --touch none &&
+run 0 map --length $((256 * pg)) --flags shared,populate --touch none &&
 	has 'shared|populate$' $out &&
 	has '^mmap itself: 256 driver faults (populate), pages live 256$' $out
 tap $? "map: MAP_POPULATE faults every page in at mmap"
 
-run 0 map --length 16K --prot r --touch read --probe write &&
+run 0 map --length $((4 * pg)) --prot r --touch read --probe write &&
 	has '^probed 4 pages (write): 0 driver faults' $out &&
 	has '^  pages 0-3: SIGSEGV (SEGV_ACCERR 2, first at 0x' $out
 tap $? "map --probe write on a read-only mapping: SIGSEGV SEGV_ACCERR"
 
-run 1 map --length 16K --prot r --touch write &&
+run 1 map --length $((4 * pg)) --prot r --touch write &&
 	has '^mapdemo: map: --touch write: page 0 raised SIGSEGV (SEGV_ACCERR) at 0x' $err &&
 	[ "$(wc -l < $err)" -eq 1 ] && has '^unmapped: pages live 0, vmas live 0$' $out
 tap $? "map --touch write on a read-only mapping: reported, exit 1, unmapped"
@@ -90,14 +98,14 @@ tap $? "load when loaded: exit 1"
 # sparse mode: the device-wide buffer, SIGBUS past its end
 size=$(mapdemo info | sed -n 's/^sparse size *//p')
 mib=1048576
-run 0 map --mode sparse --offset 1M --length 8K --touch fill=0x5a &&
+run 0 map --mode sparse --offset 1M --length $((2 * pg)) --touch fill=0x5a &&
 	has '^touched 2 pages (fill 0x5a)' $out
 tap $? "map --mode sparse --touch fill=0x5a"
-[ "$(mapdemo dump --mode sparse --offset $((mib + 4095)) --length 2 | od -An -tx1 | tr -d ' \n' | cut -c3-)" = 5a ]
+[ "$(mapdemo dump --mode sparse --offset $((mib + pg - 1)) --length 2 | od -An -tx1 | tr -d ' \n' | cut -c3-)" = 5a ]
 tap $? "dump at an unaligned offset shows the byte the fill wrote"
-run 0 map --mode sparse --offset 1M --length 8K --touch write &&
+run 0 map --mode sparse --offset 1M --length $((2 * pg)) --touch write &&
 	has '^touched 2 pages (write)' $out &&
-	[ "$(byte_at sparse $((mib + 4096)))" = 5a ]
+	[ "$(byte_at sparse $((mib + pg)))" = 5a ]
 tap $? "map --mode sparse --touch write: a write fault that keeps the byte"
 [ "$(mapdemo dump --mode sparse --offset $((size - 10)) | wc -c)" -eq 10 ]
 tap $? "dump without --length stops at the sparse buffer's end"
@@ -105,10 +113,11 @@ run 1 dump --mode sparse --offset "$size" && has "is past the end of the $size-b
 tap $? "dump past the sparse buffer's end: exit 1, no SIGBUS"
 run 1 dump --mode sparse --offset $((size - 1)) --length 2 && has 'runs past the end' $err
 tap $? "dump running past the sparse buffer's end: exit 1"
-run 1 map --mode sparse --offset "$size" --length 8K --touch read &&
+run 1 map --mode sparse --offset $(((size + pg - 1) / pg * pg)) --length $((2 * pg)) --touch read &&
 	has '^mapdemo: map: --touch read: page 0 raised SIGBUS (BUS_ADRERR) at 0x' $err
 tap $? "map --touch past the sparse buffer's end: SIGBUS reported, exit 1"
-run 0 map --mode sparse --offset $((size - 4096)) --length 12K --touch none --probe read &&
+# the buffer's last page (whole or partial), then two past its end
+run 0 map --mode sparse --offset $(((size - 1) / pg * pg)) --length $((3 * pg)) --touch none --probe read &&
 	has '^  pages 0-0: ok$' $out && has '^  pages 1-2: SIGBUS (BUS_ADRERR 2, first at 0x' $out
 tap $? "map --probe read across the sparse buffer's end: ok, then SIGBUS"
 
@@ -117,16 +126,16 @@ unchanged_by_default sparse
 tap $? "map --mode sparse, the defaults: the shared buffer's bytes are unchanged"
 unchanged_by_default dma
 tap $? "map --mode dma, the defaults: the shared buffer's bytes are unchanged"
-run 0 map --mode dma --length 8K --touch fill=0x5a && has '^touched 2 pages (fill 0x5a)' $out
+run 0 map --mode dma --length $((2 * pg)) --touch fill=0x5a && has '^touched 2 pages (fill 0x5a)' $out
 tap $? "map --mode dma --touch fill=0x5a"
-[ "$(byte_at dma 4096)" = 5a ]
+[ "$(byte_at dma $pg)" = 5a ]
 tap $? "dump --mode dma shows the byte the fill wrote"
-run 0 map --mode dma --length 8K --touch write && has '^touched 2 pages (write)' $out &&
-	[ "$(byte_at dma 4096)" = 5a ]
+run 0 map --mode dma --length $((2 * pg)) --touch write && has '^touched 2 pages (write)' $out &&
+	[ "$(byte_at dma $pg)" = 5a ]
 tap $? "map --mode dma --touch write: a write fault that keeps the byte"
 run 0 map --mode dma --dma-style page --length 8K --touch read
 tap $? "map --mode dma --dma-style page"
-run 0 map --mode dma --dma-style mixed --length 8K --touch read && [ "$(byte_at dma 4096)" = 5a ]
+run 0 map --mode dma --dma-style mixed --length $((2 * pg)) --touch read && [ "$(byte_at dma $pg)" = 5a ]
 tap $? "map --mode dma --dma-style mixed: the same buffer"
 run 2 map --mode dma --dma-style mixd && has "not pfn, page or mixed" $err
 tap $? "map --dma-style mixd: a usage error naming the styles"

@@ -264,7 +264,7 @@ MODE_TEST(flags, growsdown_refused_for_a_device)
 MODE_TEST(flags, hugetlb_refused_for_a_device)
 {
 	struct mapdemo_device dev = conf_open(mode, O_RDWR);
-	void *p = map_dev(&dev, 2 << 20, PROT_READ, MAP_SHARED | MAP_HUGETLB, 0);
+	void *p = map_dev(&dev, pmd_size, PROT_READ, MAP_SHARED | MAP_HUGETLB, 0);
 
 	cr_assert(p == MAP_FAILED && errno == EINVAL, "%s", strerror(errno));
 	mapdemo_device_close(&dev);

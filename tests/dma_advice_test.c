@@ -16,7 +16,7 @@
 
 #include "dma_util.h"
 
-#define LEN	(16 * 4096UL)
+#define LEN	(16 * page_size)
 
 /* "Locked:" of the mapping at @p in /proc/self/smaps, in kB. */
 static long locked_kb(void *p)

@@ -6,9 +6,10 @@
  * fails with EEXIST by architecture (style_pins(), gup_errno()).
  * ptrace-style access through /proc/PID/mem works on all three (->access
  * where GUP fails).
- * pfn style is tried both before and after its 2 MiB PMDs (4 KiB page
- * table entries on a kernel without THP) are in place, since the
- * lockless get_user_pages_fast() walks page tables by itself.
+ * pfn style is tried both before and after its PMDs (page table entries
+ * on a kernel without THP) are in place, since the lockless
+ * get_user_pages_fast() walks page tables by itself; the tests that
+ * reach into the second PMD have a buffer of two (dma_two_pmds()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +91,8 @@ static const struct variant variants[] = {
 };
 #define NVARIANTS	(sizeof(variants) / sizeof(variants[0]))
 
-Test(dma_gup, o_direct_read_into_and_write_from_the_mapping)
+Test(dma_gup, o_direct_read_into_and_write_from_the_mapping,
+     .init = dma_two_pmds, .fini = dma_default_module)
 {
 	int rd = open_ramdisk();
 	size_t v;
@@ -177,19 +179,23 @@ Test(dma_gup, proc_self_mem_reads_and_writes_both_styles)
 		const struct variant *x = &variants[v];
 		struct mapdemo_device dev;
 		char *p = map_buffer(&dev, x->style, x->touch);
-		char *at = p + 3 * page_size + 100, buf[2 * 4096];
+		/* two pages' worth from inside page 3: across two boundaries */
+		char *at = p + 3 * page_size + 100, *buf = malloc(2 * page_size);
+		size_t len = 2 * page_size;
 		off_t addr = (off_t)(uintptr_t)at;
 
-		fill_pattern(at, sizeof(buf), 0, 21);
-		cr_assert_eq(pread(mem, buf, sizeof(buf), addr),
-			     (ssize_t)sizeof(buf), "%s: %s", x->name,
+		cr_assert_not_null(buf);
+		fill_pattern(at, len, 0, 21);
+		cr_assert_eq(pread(mem, buf, len, addr),
+			     (ssize_t)len, "%s: %s", x->name,
 			     strerror(errno));
-		cr_assert_eq(count_not_pattern(buf, sizeof(buf), 0, 21), 0);
-		fill_pattern(buf, sizeof(buf), 0, 22);
-		cr_assert_eq(pwrite(mem, buf, sizeof(buf), addr),
-			     (ssize_t)sizeof(buf), "%s: %s", x->name,
+		cr_assert_eq(count_not_pattern(buf, len, 0, 21), 0);
+		fill_pattern(buf, len, 0, 22);
+		cr_assert_eq(pwrite(mem, buf, len, addr),
+			     (ssize_t)len, "%s: %s", x->name,
 			     strerror(errno));
-		cr_assert_eq(count_not_pattern(at, sizeof(buf), 0, 22), 0);
+		cr_assert_eq(count_not_pattern(at, len, 0, 22), 0);
+		free(buf);
 		unmap_buffer(&dev, p);
 	}
 	close(mem);
@@ -212,14 +218,15 @@ Test(dma_gup, proc_self_mem_stops_at_the_vma_end)
 		struct mapdemo_device dev = open_dma(O_RDWR, style);
 		char *area = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		char page1[4096], got[16], *p;
+		char *page1 = malloc(page_size), got[16], *p;
 
 		cr_assert_neq(area, MAP_FAILED);
+		cr_assert_not_null(page1);
 		memset(area + page_size, 'C', page_size);
 		/* buffer page 0 ends in 'A's, page 1 is all 'B' */
-		memset(page1, 'A', sizeof(page1));
+		memset(page1, 'A', page_size);
 		cr_assert_eq(pwrite(dev.fd, page1, 8, (off_t)page_size - 8), 8);
-		memset(page1, 'B', sizeof(page1));
+		memset(page1, 'B', page_size);
 		cr_assert_eq(pwrite(dev.fd, page1, page_size, (off_t)page_size),
 			     (ssize_t)page_size);
 		p = mmap(area, page_size, PROT_READ | PROT_WRITE,
@@ -237,6 +244,7 @@ Test(dma_gup, proc_self_mem_stops_at_the_vma_end)
 		cr_assert_eq(pread(dev.fd, page1, 8, (off_t)page_size), 8);
 		cr_assert_eq(memcmp(page1, "BBBBBBBB", 8), 0,
 			     "style %d: buffer page 1 now %.8s", style, page1);
+		free(page1);
 		munmap(area, 2 * page_size);
 		mapdemo_device_close(&dev);
 	}
@@ -349,7 +357,8 @@ static int uring_read(struct uring *u, int op, int fd, void *buf,
  * rsrc: delegate VMA file-backed check to GUP" leaves the question to
  * GUP, which pins our pages, so there page style registers.
  */
-Test(dma_gup, io_uring_reads_and_fixed_buffers)
+Test(dma_gup, io_uring_reads_and_fixed_buffers,
+     .init = dma_two_pmds, .fini = dma_default_module)
 {
 	int rd = open_ramdisk();
 	size_t v;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * dma mode's 2 MiB mappings: aligned addresses for mappings of 2 MiB or
- * more, one fault per 2 MiB where the address and the buffer allow it,
- * one per 4 KiB page otherwise, and the same bytes either way.  A kernel
- * without transparent huge pages (PREEMPT_RT) maps 4 KiB pages only: the
- * tests expect its exact cost there, never skip.
+ * dma mode's PMD mappings: aligned addresses for mappings of a PMD or
+ * more, one fault per PMD where the address and the buffer allow it, one
+ * per page otherwise, and the same bytes either way.  A PMD is 2 MiB on
+ * 4 KiB pages and 32 MiB on 16 KiB pages (arm64-16k): every size here is
+ * in PMDs and pages of the running kernel (HUGE_SZ, page_size), and the
+ * buffer is made two PMDs long where the default 4 MiB is shorter.  A
+ * kernel without transparent huge pages (PREEMPT_RT) maps pages only:
+ * the tests expect its exact cost there, never skip.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,9 +35,9 @@ static struct touch_cost page_cost(size_t len)
 }
 
 /*
- * Touching @len bytes of pfn style from a point that is 2 MiB aligned in
- * both the address space and the buffer: one fault for each whole 2 MiB
- * where the kernel maps PMDs, one for each 4 KiB page of the rest.
+ * Touching @len bytes of pfn style from a point that is PMD aligned in
+ * both the address space and the buffer: one fault for each whole PMD
+ * where the kernel maps PMDs, one for each page of the rest.
  */
 static struct touch_cost pfn_cost(size_t len)
 {
@@ -55,7 +58,7 @@ static void assert_cost(struct touch_cost got, struct touch_cost want,
 		  (unsigned long long)want.faults,
 		  (unsigned long long)want.huge,
 		  kernel_maps_pmds() ? "kernel maps PMDs" :
-				       "kernel maps 4 KiB pages only");
+				       "kernel maps pages only");
 }
 
 /* Read one byte of every page of [p, p+len); what did it cost @dev? */
@@ -78,18 +81,32 @@ static struct touch_cost touch(struct mapdemo_device *dev, const char *p,
 				    b.huge_faults - a.huge_faults };
 }
 
-static void restore_default(void)
+/* The PMD size the tests assume is the kernel's own (THP reports it). */
+Test(dma_huge, pmd_size_is_the_kernels)
 {
-	/* after a failed assertion the module may be in any state */
-	mapdemo_module_unload();
-	mapdemo_module_load(NULL, NULL);
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+	size_t got = 0;
+
+	cr_assert_eq(pmd_size, page_size == 4096 ? 2 * MIB :
+		     page_size == 16384 ? 32 * MIB : page_size * page_size / 8,
+		     "page size %zu, PMD %zu", page_size, pmd_size);
+	if (!kernel_maps_pmds()) {
+		cr_assert_null(f);
+		return;
+	}
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%zu", &got), 1);
+	fclose(f);
+	cr_assert_eq(got, pmd_size, "hpage_pmd_size %zu, the tests' %zu",
+		     got, pmd_size);
 }
 
 /*
  * With dma_huge=1 (the default) the driver aligns large mappings on any
  * kernel, whether or not it can map PMDs there.
  */
-Test(dma_huge, large_mappings_are_2m_aligned)
+Test(dma_huge, large_mappings_are_pmd_aligned, .init = dma_two_pmds,
+     .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
 	char *p, *q;
@@ -103,7 +120,7 @@ Test(dma_huge, large_mappings_are_2m_aligned)
 		cr_assert_neq(p, MAP_FAILED);
 		cr_assert_eq((uintptr_t)p % HUGE_SZ, 0, "%p", p);
 		munmap(p, 2 * HUGE_SZ);
-		/* offset 4 KiB: the address is 4 KiB past a 2 MiB boundary */
+		/* offset one page: the address is a page past a PMD boundary */
 		p = map_dev(&dev, HUGE_SZ, PROT_READ, MAP_SHARED, page_size);
 		cr_assert_neq(p, MAP_FAILED);
 		cr_assert_eq((uintptr_t)p % HUGE_SZ, page_size, "%p", p);
@@ -112,8 +129,11 @@ Test(dma_huge, large_mappings_are_2m_aligned)
 	mapdemo_device_close(&dev);
 }
 
-/* The default 4 MiB buffer, touched once a page. */
-Test(dma_huge, pfn_4m_costs_2_faults_or_1024_without_thp_page_style_1024)
+/*
+ * The default 4 MiB buffer, touched once a page: two PMDs on 4 KiB pages
+ * (2 faults, or 1024 without THP), none on 16 KiB pages (256 faults).
+ */
+Test(dma_huge, pfn_default_buffer_costs_a_fault_a_pmd_or_a_page)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
 	size_t size = dma_buffer_size();
@@ -141,24 +161,25 @@ Test(dma_huge, pfn_4m_costs_2_faults_or_1024_without_thp_page_style_1024)
 }
 
 /*
- * A PMD maps only whole, aligned 2 MiB of both the VMA and the buffer;
+ * A PMD maps only a whole, aligned PMD of both the VMA and the buffer;
  * a kernel without THP maps all of them by pages.
  */
-Test(dma_huge, partial_and_misaligned_pmds_fall_back_to_pages)
+Test(dma_huge, partial_and_misaligned_pmds_fall_back_to_pages,
+     .init = dma_two_pmds, .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
-	size_t len = 3 * MIB;
+	size_t len = HUGE_SZ + HUGE_SZ / 2;
 	struct touch_cost c;
 	char *p, *area;
 
-	/* 3 MiB at offset 0: one PMD, then 1 MiB of pages */
+	/* a PMD and a half at offset 0: one PMD, then half a PMD of pages */
 	p = map_dev(&dev, len, PROT_READ, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, len, false);
-	assert_cost(c, pfn_cost(len), "3 MiB at offset 0");
+	assert_cost(c, pfn_cost(len), "1.5 PMDs at offset 0");
 	munmap(p, len);
 
-	/* 2 MiB placed 4 KiB off a 2 MiB boundary: pages only */
+	/* a PMD's length placed a page off a PMD boundary: pages only */
 	area = mmap(NULL, 2 * HUGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
 	cr_assert_neq(area, MAP_FAILED);
@@ -167,14 +188,14 @@ Test(dma_huge, partial_and_misaligned_pmds_fall_back_to_pages)
 	cr_assert_eq(mmap(p, HUGE_SZ, PROT_READ, MAP_SHARED | MAP_FIXED,
 			  dev.fd, 0), p);
 	c = touch(&dev, p, HUGE_SZ, false);
-	assert_cost(c, page_cost(HUGE_SZ), "2 MiB 4 KiB off a 2 MiB boundary");
+	assert_cost(c, page_cost(HUGE_SZ), "a PMD's length a page off a PMD boundary");
 	munmap(area, 2 * HUGE_SZ);
 
-	/* the buffer offset decides too: 2 MiB at offset 4 KiB */
+	/* the buffer offset decides too: a PMD's length at offset one page */
 	p = map_dev(&dev, HUGE_SZ, PROT_READ, MAP_SHARED, page_size);
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, HUGE_SZ, false);
-	assert_cost(c, page_cost(HUGE_SZ), "2 MiB at buffer offset 4 KiB");
+	assert_cost(c, page_cost(HUGE_SZ), "a PMD's length at buffer offset one page");
 	munmap(p, HUGE_SZ);
 	mapdemo_device_close(&dev);
 }
@@ -184,7 +205,8 @@ Test(dma_huge, partial_and_misaligned_pmds_fall_back_to_pages)
  * A kernel without THP does not know the advice (EINVAL) but takes the
  * prctl, and maps pages either way.
  */
-Test(dma_huge, nohugepage_advice_and_thp_disable_leave_pages_only)
+Test(dma_huge, nohugepage_advice_and_thp_disable_leave_pages_only,
+     .init = dma_two_pmds, .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
 	int want = kernel_maps_pmds() ? 0 : EINVAL, got;
@@ -197,7 +219,7 @@ Test(dma_huge, nohugepage_advice_and_thp_disable_leave_pages_only)
 	cr_assert_eq(got, want, "MADV_NOHUGEPAGE: %s, expected %s",
 		     strerror(got), strerror(want));
 	c = touch(&dev, p, HUGE_SZ, false);
-	assert_cost(c, page_cost(HUGE_SZ), "2 MiB after MADV_NOHUGEPAGE");
+	assert_cost(c, page_cost(HUGE_SZ), "a PMD after MADV_NOHUGEPAGE");
 	munmap(p, HUGE_SZ);
 
 	cr_assert_eq(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0), 0, "%s",
@@ -206,12 +228,12 @@ Test(dma_huge, nohugepage_advice_and_thp_disable_leave_pages_only)
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, HUGE_SZ, false);
 	cr_assert_eq(prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0), 0);
-	assert_cost(c, page_cost(HUGE_SZ), "2 MiB under PR_SET_THP_DISABLE");
+	assert_cost(c, page_cost(HUGE_SZ), "a PMD under PR_SET_THP_DISABLE");
 	munmap(p, HUGE_SZ);
 	mapdemo_device_close(&dev);
 }
 
-#define FORK_LEN	(4 * MIB)
+#define FORK_LEN	(2 * HUGE_SZ)
 
 /* What the child's touches cost, in memory its parent shares. */
 struct fork_costs {
@@ -246,7 +268,8 @@ static int child_touch(void *arg)
  * Where the kernel maps pages only, the child inherits every PTE.  A
  * mapping of its own costs it what it costs the parent.
  */
-Test(dma_huge, fork_child_refaults_pmds_but_inherits_ptes)
+Test(dma_huge, fork_child_refaults_pmds_but_inherits_ptes, .init = dma_two_pmds,
+     .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
 	struct fork_costs *costs;
@@ -259,16 +282,16 @@ Test(dma_huge, fork_child_refaults_pmds_but_inherits_ptes)
 	p = map_dev(&dev, FORK_LEN, PROT_READ, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	assert_cost(touch(&dev, p, FORK_LEN, false), pfn_cost(FORK_LEN),
-		    "parent, 4 MiB");
+		    "parent, two PMDs");
 	a.inherited = p;
 	a.costs = costs;
 	cr_assert_eq(in_child(child_touch, &a), 0, "the child could not map");
 	assert_cost(costs->inherited,
 		    kernel_maps_pmds() && !kernel_at_least(6, 12) ?
 		    pfn_cost(FORK_LEN) : no_cost,
-		    "child, the 4 MiB it inherited");
+		    "child, the two PMDs it inherited");
 	assert_cost(costs->own, pfn_cost(FORK_LEN),
-		    "child, 4 MiB it mapped itself");
+		    "child, two PMDs it mapped itself");
 	munmap(p, FORK_LEN);
 	munmap(costs, sizeof(*costs));
 	mapdemo_device_close(&dev);
@@ -294,9 +317,12 @@ static struct touch_cost touch_64m(int style)
 	return c;
 }
 
-/* One fault a PMD, 32 in all, where the kernel maps PMDs; else 16384. */
-Test(dma_huge, buffer_64m_costs_32_faults_or_16384_without_thp,
-     .fini = restore_default)
+/*
+ * One fault a PMD where the kernel maps PMDs, else one a page: 32 faults
+ * or 16384 on 4 KiB pages, 2 or 4096 on 16 KiB pages.
+ */
+Test(dma_huge, buffer_64m_costs_a_fault_a_pmd_or_a_page,
+     .fini = dma_default_module)
 {
 	struct touch_cost c;
 
@@ -358,33 +384,34 @@ static void read_pagemap(const char *p, size_t len)
  * and munmap() of one page, moved whole by mremap(), and walked by /proc
  * readers: the bytes stay where they were and the kernel log stays clean.
  */
-Test(dma_huge, pmds_or_ptes_split_moved_and_walked)
+Test(dma_huge, pmds_or_ptes_split_moved_and_walked, .init = dma_two_pmds,
+     .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
-	size_t size = 4 * MIB, npages = HUGE_SZ / page_size;
+	size_t size = 2 * HUGE_SZ, npages = HUGE_SZ / page_size;
 	struct touch_cost c;
 	char *p, *area, *q;
 
 	p = map_dev(&dev, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, size, true);
-	assert_cost(c, pfn_cost(size), "4 MiB written");
+	assert_cost(c, pfn_cost(size), "two PMDs written");
 	read_proc("/proc/self/smaps");
 	read_proc("/proc/self/numa_maps");
 	read_pagemap(p, size);
 
 	/*
 	 * One read-only page splits the VMA and the first PMD, which for a
-	 * file VMA means zapping it: its 2 MiB fault again page by page.
+	 * file VMA means zapping it: its pages fault again one by one.
 	 * Page table entries outlive a split: no fault at all.
 	 */
 	cr_assert_eq(mprotect(p + page_size, page_size, PROT_READ), 0);
 	c = touch(&dev, p, HUGE_SZ, false);
 	assert_cost(c, kernel_maps_pmds() ? page_cost(HUGE_SZ) : no_cost,
-		    "the first 2 MiB after mprotect() of one page");
+		    "the first PMD after mprotect() of one page");
 	cr_assert_eq(count_not_page_index(p, size, 0), 0);
 
-	/* the second 2 MiB moves whole to another 2 MiB aligned address */
+	/* the second PMD moves whole to another PMD aligned address */
 	area = mmap(NULL, 2 * HUGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
 	cr_assert_neq(area, MAP_FAILED);
@@ -392,10 +419,10 @@ Test(dma_huge, pmds_or_ptes_split_moved_and_walked)
 	cr_assert_eq(mremap(p + HUGE_SZ, HUGE_SZ, HUGE_SZ,
 			    MREMAP_MAYMOVE | MREMAP_FIXED, q), q);
 	c = touch(&dev, q, HUGE_SZ, false);
-	assert_cost(c, no_cost, "the second 2 MiB, moved by mremap()");
+	assert_cost(c, no_cost, "the second PMD, moved by mremap()");
 	cr_assert_eq(count_not_page_index(q, HUGE_SZ, npages), 0);
 
-	/* a hole in the first 2 MiB */
+	/* a hole in the first PMD */
 	cr_assert_eq(munmap(p + 2 * page_size, page_size), 0);
 	cr_assert_eq(count_not_page_index(p + 3 * page_size,
 					  HUGE_SZ - 3 * page_size, 3), 0);

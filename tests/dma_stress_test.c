@@ -213,14 +213,14 @@ Test(dma_stress, threads_race_to_fault_the_same_mapping)
 }
 
 /*
- * The first touches of one 2 MiB, by threads let go at once, each at a
+ * The first touches of one PMD's span, by threads let go at once, each at a
  * page of its own: the core sees an empty PMD for each, and all but one
  * find it filled by the time the driver looks.  The driver once mapped a
  * page there with vmf_insert_pfn(), which on 6.1 takes a huge PMD for a
  * page table: under KASAN a NULL dereference, elsewhere a page table
  * entry written into the buffer itself.  So: no report, the buffer still
  * reads zeros, and a round costs at most one fault a thread and maps the
- * 2 MiB at once where the kernel maps PMDs (exactly a fault a thread
+ * PMD at once where the kernel maps PMDs (exactly a fault a thread
  * where it does not).
  */
 #define RACERS		4
@@ -245,14 +245,15 @@ static void *pmd_racer(void *v)
 
 	for (i = 0; i < r->rounds; i++) {
 		pthread_barrier_wait(&r->go);
-		/* pages far apart in one 2 MiB: one PMD, no shared PTE */
+		/* pages far apart in one PMD's span: no shared PTE */
 		(void)r->map[(size_t)me->who * (HUGE_SZ / RACERS)];
 		pthread_barrier_wait(&r->done);
 	}
 	return NULL;
 }
 
-Test(dma_stress, threads_race_to_first_touch_one_pmd, .timeout = 120)
+Test(dma_stress, threads_race_to_first_touch_one_pmd, .timeout = 120,
+     .init = dma_two_pmds, .fini = dma_default_module)
 {
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
 	struct mapdemo_stats a, b;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -76,6 +77,22 @@ void reload_module(const char *params)
 	ret = mapdemo_module_load(NULL, params);
 	cr_assert_eq(ret, 0, "load %s: %s", params ? params : "(defaults)",
 		     strerror(-ret));
+}
+
+void dma_two_pmds(void)
+{
+	char params[64];
+
+	if (dma_buffer_size() >= 2 * HUGE_SZ)
+		return;
+	snprintf(params, sizeof(params), "dma_size=%zu", 2 * HUGE_SZ);
+	reload_module(params);
+}
+
+void dma_default_module(void)
+{
+	mapdemo_module_unload();
+	mapdemo_module_load(NULL, NULL);
 }
 
 static uint8_t pattern_byte(size_t off, unsigned int seed)

@@ -5,11 +5,12 @@
 
 #include "helpers.h"
 
-#define HUGE_SZ		(2UL << 20)
+/* dma mode's huge mappings: one PMD (2 MiB on 4 KiB pages, 32 MiB on 16 KiB) */
+#define HUGE_SZ		pmd_size
 
 /*
- * Can this kernel map dma mode's buffer by 2 MiB PMDs?  The driver needs
- * CONFIG_TRANSPARENT_HUGEPAGE for that and maps 4 KiB pages without it
+ * Can this kernel map dma mode's buffer by PMDs?  The driver needs
+ * CONFIG_TRANSPARENT_HUGEPAGE for that and maps pages only without it
  * (PREEMPT_RT: rt-amd64); the same option decides whether madvise()
  * knows MADV_HUGEPAGE and MADV_NOHUGEPAGE.  Whether the module's
  * dma_huge parameter allows PMDs is a separate question.
@@ -53,6 +54,17 @@ size_t dma_buffer_size(void);
 
 /* Reload the module with @params (NULL: the defaults); asserts. */
 void reload_module(const char *params);
+
+/*
+ * Criterion .init: a buffer of two PMDs at least.  The default 4 MiB is
+ * two on 4 KiB pages (nothing to do), an eighth of one on 16 KiB pages,
+ * where the module is reloaded with a buffer of 2 * HUGE_SZ (64 MiB).
+ */
+void dma_two_pmds(void);
+
+/* Criterion .fini: the module as the suite loads it, in whatever state a
+ * failed assertion left it. */
+void dma_default_module(void);
 
 /* Fill [p, p+len) with a pattern that depends on @seed and the offset. */
 void fill_pattern(void *p, size_t len, size_t off, unsigned int seed);

@@ -10,11 +10,12 @@
 
 #include "helpers.h"
 
-size_t page_size;
+size_t page_size, pmd_size;
 
 static void __attribute__((constructor)) init_page_size(void)
 {
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	pmd_size = page_size / sizeof(uint64_t) * page_size;
 }
 
 struct mapdemo_device open_dev(int oflags, int mode)

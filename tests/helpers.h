@@ -11,7 +11,14 @@
 
 #include "libmapdemo.h"
 
+/* The running kernel's page size (sysconf): 4 KiB on amd64, 4 or 16 KiB on arm64. */
 extern size_t page_size;
+/*
+ * What one PMD maps: a page table is one page of 8-byte entries, so
+ * page_size * page_size / 8: 2 MiB on 4 KiB pages, 32 MiB on 16 KiB
+ * (arm64-16k), 512 MiB on 64 KiB.
+ */
+extern size_t pmd_size;
 
 /* Open /dev/mapdemo with @oflags in @mode; the test fails if it cannot. */
 struct mapdemo_device open_dev(int oflags, int mode);

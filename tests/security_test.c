@@ -21,7 +21,7 @@
 #include "helpers.h"
 #include "reliab.h"
 
-#define DIRTY_PAGES 4096	/* 16 MiB: more than the guest keeps on its free lists' hot ends */
+#define DIRTY_PAGES 4096	/* 16 MiB (64 MiB on 16 KiB pages): more than the guest keeps on its free lists' hot ends */
 
 /* Dirty a lot of memory and give it back to the page allocator. */
 static void dirty_free_memory(uint8_t val)

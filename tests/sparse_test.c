@@ -321,6 +321,23 @@ static void set_fault_around(int on)
 	cr_assert_eq(fclose(f), 0);
 }
 
+/*
+ * The kernel's fault-around window in bytes: debugfs's fault_around_bytes,
+ * else its default, 64 KiB (mm/memory.c: fault_around_pages = 65536 >>
+ * PAGE_SHIFT): 16 pages of 4 KiB, 4 of 16 KiB.
+ */
+static size_t fault_around_bytes(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "r");
+	size_t v = 65536;
+
+	if (f) {
+		cr_assert_eq(fscanf(f, "%zu", &v), 1);
+		fclose(f);
+	}
+	return v;
+}
+
 struct read_cost {
 	long minflt;
 	unsigned long long faults, fault_around;
@@ -336,7 +353,7 @@ static struct read_cost read_populated(struct mapdemo_device *dev, size_t len)
 	size_t i;
 	char sum = 0;
 
-	p = map_aligned(dev, len, 2 << 20, PROT_READ);
+	p = map_aligned(dev, len, pmd_size, PROT_READ);
 	before = dev_stats(dev, MAPDEMO_STATS_FILE);
 	flt = minflt();
 	for (i = 0; i < len; i += page_size)
@@ -352,13 +369,13 @@ static struct read_cost read_populated(struct mapdemo_device *dev, size_t len)
 
 Test(sparse, fault_around_maps_populated_pages_in_batches)
 {
-	size_t len = 64 << 20, i, window = 16;	/* 64 KiB fault_around_bytes */
+	size_t len = 64 << 20, i, window = fault_around_bytes() / page_size;
 	struct mapdemo_device dev = fresh(len);
 	struct read_cost on, off;
 	char *p;
 
 	/* populate every page through a mapping */
-	p = map_aligned(&dev, len, 2 << 20, PROT_READ | PROT_WRITE);
+	p = map_aligned(&dev, len, pmd_size, PROT_READ | PROT_WRITE);
 	for (i = 0; i < len; i += page_size)
 		p[i] = 0;
 	cr_assert_eq(munmap(p, len), 0);

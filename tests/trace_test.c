@@ -82,7 +82,7 @@ static void access_pattern(void)
 	struct mapdemo_device zero = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
 	struct mapdemo_device sparse = open_dev(O_RDWR, MAPDEMO_MODE_SPARSE);
 	struct mapdemo_device dma = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
-	size_t huge = 2 << 20, i;
+	size_t huge = HUGE_SZ, i;
 	volatile char *p;
 
 	/* zero: 4 shared write faults, 2 private reads, 2 private writes (cow) */
@@ -122,7 +122,7 @@ static void access_pattern(void)
 	cr_assert_eq(mapdemo_resize(&sparse, 16ULL << 20), 0);
 	cr_assert_eq(mapdemo_reset(&sparse), 0);
 
-	/* dma pfn: a 2 MiB PMD where the kernel has THP, pages elsewhere */
+	/* dma pfn: a PMD where the kernel has THP, pages elsewhere */
 	p = map_dev(&dma, huge, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	for (i = 0; i < huge; i += page_size)
@@ -134,7 +134,8 @@ static void access_pattern(void)
 	mapdemo_device_close(&dma);
 }
 
-Test(trace, events_match_the_counters)
+Test(trace, events_match_the_counters, .init = dma_two_pmds,
+     .fini = dma_default_module)
 {
 	struct mapdemo_stats a, b;
 	char *trace;

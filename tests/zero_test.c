@@ -105,14 +105,15 @@ Test(zero, shared_refault_is_mapped_around)
 /*
  * A shared mapping of a PMD's size or more is placed PMD aligned, and the
  * first fault in an aligned PMD's worth fills it with one huge page that
- * the kernel maps by the PMD: one fault for 2 MiB (4 KiB pages).
+ * the kernel maps by the PMD: one fault for 2 MiB (4 KiB pages), 32 MiB
+ * (16 KiB pages).
  * MADV_NOHUGEPAGE keeps a range's pages small, one fault each, and a
  * kernel without transparent huge pages (PREEMPT_RT) has no other kind.
  */
 Test(zero, shared_aligned_pmd_is_one_huge_page)
 {
 	struct mapdemo_device dev = open_dev(O_RDWR, MAPDEMO_MODE_ZERO);
-	size_t huge = page_size * (page_size / 8), npages = huge / page_size, i;
+	size_t huge = pmd_size, npages = huge / page_size, i;
 	bool thp = kernel_maps_pmds();
 	struct mapdemo_stats before, after;
 	char *p;

@@ -17,7 +17,6 @@
 
 #define DEVICE "/dev/" MAPDEMO_DEVICE_NAME
 #define FAULT_AROUND_KNOB "/sys/kernel/debug/fault_around_bytes"
-#define HUGE_SIZE (2 * MiB)
 
 static struct {
 	const char *na;
@@ -127,17 +126,17 @@ const char *backing_na(enum backing bk, int shared, size_t len)
 	return NULL;
 }
 
-/* Reserve room, then map at the 2 MiB boundary or 4 KiB past it. */
+/* Reserve room, then map at a PMD boundary or a page past it. */
 static void *place(size_t len, enum placement where)
 {
-	size_t room = len + 2 * HUGE_SIZE;
+	size_t room = len + 2 * pmd_size;
 	char *res, *at;
 
 	res = mmap(NULL, room, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (res == MAP_FAILED)
 		return NULL;
-	at = (char *)(((uintptr_t)res + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+	at = (char *)(((uintptr_t)res + pmd_size - 1) & ~(pmd_size - 1));
 	if (where == PLACE_SMALL)
 		at += page_size;
 	if (at > res)
@@ -162,8 +161,8 @@ int backing_open(enum backing bk)
 
 /*
  * Transparent huge pages only where a figure asks for them: anonymous
- * references are measured with 4 KiB pages (Debian's kernel has THP
- * "always"), dma mode keeps its 2 MiB mappings as users get them.
+ * references are measured with base pages (Debian's kernel has THP
+ * "always"), dma mode keeps its PMD mappings as users get them.
  */
 static void thp_allow(int on)
 {
@@ -256,7 +255,7 @@ void sparse_reset(void)
 
 int fault_around(int on)
 {
-	static char boot[32];
+	static char boot[32], one_page[32];
 	int ret;
 
 	if (!boot[0]) {
@@ -264,5 +263,7 @@ int fault_around(int on)
 		if (ret)
 			return ret;
 	}
-	return knob_write(FAULT_AROUND_KNOB, on ? boot : "4096");
+	/* off: a window of one page */
+	snprintf(one_page, sizeof(one_page), "%zu", page_size);
+	return knob_write(FAULT_AROUND_KNOB, on ? boot : one_page);
 }

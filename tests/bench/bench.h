@@ -29,11 +29,11 @@ enum backing {
 	BK_NR
 };
 
-/* Where a mapping is placed: as the kernel likes, or relative to 2 MiB. */
+/* Where a mapping is placed: as the kernel likes, or relative to a PMD. */
 enum placement {
 	PLACE_ANY,
-	PLACE_HUGE,	/* 2 MiB aligned, THP advised for anonymous memory */
-	PLACE_SMALL,	/* 4 KiB past a 2 MiB boundary, THP refused */
+	PLACE_HUGE,	/* PMD aligned, THP advised for anonymous memory */
+	PLACE_SMALL,	/* a page past a PMD boundary, THP refused */
 };
 
 struct region {
@@ -62,7 +62,9 @@ struct bench_config {
 };
 
 extern struct bench_config cfg;
-extern size_t page_size;
+/* the running kernel's page size, and what one PMD maps (a page of
+ * 8-byte entries): 4 KiB and 2 MiB, or 16 KiB and 32 MiB on arm64-16k */
+extern size_t page_size, pmd_size;
 
 /* util.c */
 uint64_t now_ns(void);

@@ -189,6 +189,10 @@ void bench_faults(void)
 			vs[n].na = no_knob;
 		hv[n] = vs[n];
 		hv[n].na = NULL;
+		/* zero mode's huge figure needs whole PMDs: two at least
+		 * (32 MiB each on 16 KiB pages; fault_len is 4 or 16 MiB) */
+		if (bk == BK_ZERO && hv[n].len < 2 * pmd_size)
+			hv[n].len = 2 * pmd_size;
 		if (i % 2 == ON) {
 			fv[i / 2] = vs[n];
 			fv[i / 2].na = NULL;

@@ -142,6 +142,6 @@ void bench_first_touch(void)
 			 "%d threads; voluntary context switches: %.0f",
 			 nthreads(), s.med);
 	}
-	variants_figures(vs, n, cfg.reps, "first_touch", "ns per 4 KiB page",
+	variants_figures(vs, n, cfg.reps, "first_touch", reason("ns per %zu KiB page", page_size / KiB),
 			 0, ft_name);
 }

@@ -31,7 +31,7 @@ struct bench_config cfg = {
 	.host_cpu = "unknown",
 };
 
-size_t page_size;
+size_t page_size, pmd_size;
 static const char *only;	/* comma list of sections to run, or all */
 static int reps_given;
 
@@ -123,6 +123,9 @@ static void write_json(const char *path)
 		cfg.host_cpu, sysconf(_SC_NPROCESSORS_ONLN),
 		(unsigned long)(si.totalram * si.mem_unit / MiB),
 		knob("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
+	fprintf(out, "  \"architecture\": \"%s\",\n", u.machine);
+	fprintf(out, "  \"page_size\": %zu,\n", page_size);
+	fprintf(out, "  \"pmd_size\": %zu,\n", pmd_size);
 	fprintf(out, "  \"kernel\": \"%s %s\",\n", u.release, u.version);
 	fprintf(out, "  \"kernel_cmdline\": \"%s\",\n", knob("/proc/cmdline"));
 	fprintf(out, "  \"thp\": \"%s\",\n", knob("/sys/kernel/mm/transparent_hugepage/enabled"));
@@ -196,6 +199,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cfg.clock, "icount") && !reps_given && cfg.reps > 3)
 		cfg.reps = 3;
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	pmd_size = page_size / 8 * page_size;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pin_to_cpu0();
 	sparse_want = cfg.sweep_max > cfg.populate_len ? cfg.sweep_max :

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Cost per page against mapping size, 4 KiB to cfg.sweep_max: the
+ * Cost per page against mapping size, one page to cfg.sweep_max: the
  * mmap, a write to every page and the munmap, divided by the pages, so
  * that fixed per-mapping costs show at the small end and per-page costs
  * at the large one.  Written as figures (section "sweep"), as a matrix on
@@ -62,7 +62,8 @@ void sweep_print(FILE *out)
 {
 	int i, j;
 
-	fprintf(out, "\n== cost per 4 KiB page against mapping size: mmap + write every page + munmap, ns/page (median) ==\n");
+	fprintf(out, "\n== cost per %zu KiB page against mapping size: mmap + write every page + munmap, ns/page (median) ==\n",
+		page_size / KiB);
 	fprintf(out, "%-9s", "size");
 	for (j = 0; j < (int)NSERIES; j++)
 		fprintf(out, " %14.14s", series_name(&vs[0][j]));
@@ -112,7 +113,7 @@ void bench_sweep(FILE *plot)
 	size_t len;
 	int i, j, reps;
 
-	for (len = 4 * KiB; len <= cfg.sweep_max && nsizes < MAX_SIZES; len *= 4)
+	for (len = page_size; len <= cfg.sweep_max && nsizes < MAX_SIZES; len *= 4)
 		sizes[nsizes++] = len;
 	for (i = 0; i < nsizes; i++) {
 		for (j = 0; j < (int)NSERIES; j++)

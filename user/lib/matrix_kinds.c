@@ -12,7 +12,7 @@
 
 #define KIB		1024UL
 #define MIB		(1024UL * KIB)
-/* every kind maps this much, but pfn-2m, which maps one whole PMD */
+/* every kind maps this much, but pfn-2m, which maps 2 MiB (one PMD on 4 KiB pages) */
 #define KIND_LEN	(64 * KIB)
 
 /* A later release appends here: the numbers are part of the ABI. */
@@ -22,9 +22,14 @@ const struct matrix_kind matrix_kinds[] = {
 	{ "sparse-private", MAPDEMO_MODE_SPARSE, 0, MAP_PRIVATE, KIND_LEN, false },
 	{ "sparse-shared", MAPDEMO_MODE_SPARSE, 0, MAP_SHARED, KIND_LEN, false },
 	{ "sparse-past-end", MAPDEMO_MODE_SPARSE, 0, MAP_SHARED, KIND_LEN, true },
-	/* less than 2 MiB: the driver maps it by 4 KiB entries */
+	/* less than a PMD: the driver maps it by page table entries */
 	{ "dma-pfn-4k", MAPDEMO_MODE_DMA, MAPDEMO_DMA_PFN, MAP_SHARED, KIND_LEN, false },
-	/* 2 MiB at offset 0: one PMD, on a kernel with THP */
+	/*
+	 * 2 MiB at offset 0: one PMD on 4 KiB pages, on a kernel with THP.
+	 * The names are ABI: on 16 KiB pages (32 MiB PMDs, more than the
+	 * default buffer) this kind too is mapped by page table entries,
+	 * and every cell answers as dma-pfn-4k's.
+	 */
 	{ "dma-pfn-2m", MAPDEMO_MODE_DMA, MAPDEMO_DMA_PFN, MAP_SHARED, 2 * MIB, false },
 	{ "dma-page", MAPDEMO_MODE_DMA, MAPDEMO_DMA_PAGE, MAP_SHARED, KIND_LEN, false },
 	{ "anon", KIND_ANON, 0, MAP_PRIVATE, KIND_LEN, false },
