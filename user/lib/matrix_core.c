@@ -78,15 +78,19 @@ static void dump_core(const char *dir)
 }
 
 /*
- * In the ELF core at @path, the first MATRIX_PATTERN_LEN bytes of the
- * PT_LOAD segment at @addr: 1 if they are @pattern, 0 if the segment
- * holds no bytes or others, -errno if the core cannot be read.
+ * In the ELF core at @path, the MATRIX_PATTERN_LEN bytes at @addr, in the
+ * PT_LOAD segment that holds @addr: 1 if they are @pattern, 0 if the
+ * segment holds no bytes there or others, -errno if the core cannot be
+ * read.  The segment may start below @addr: a dump has one segment a
+ * VMA, and an anonymous mapping merges with an anonymous neighbour of
+ * the same flags (which neighbour depends on the C library's layout).
  */
 static int core_holds(const char *path, const void *addr, const uint8_t *pattern)
 {
 	uint8_t got[MATRIX_PATTERN_LEN];
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
+	uint64_t at;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 	unsigned int i;
 
@@ -104,10 +108,13 @@ static int core_holds(const char *path, const void *addr, const uint8_t *pattern
 			ret = -EIO;
 			break;
 		}
-		if (ph.p_type != PT_LOAD || ph.p_vaddr != (uintptr_t)addr)
+		if (ph.p_type != PT_LOAD || (uintptr_t)addr < ph.p_vaddr ||
+		    (uintptr_t)addr - ph.p_vaddr >= ph.p_memsz)
 			continue;
-		ret = ph.p_filesz >= sizeof(got) &&
-		      pread(fd, got, sizeof(got), (off_t)ph.p_offset) == (ssize_t)sizeof(got) &&
+		at = (uintptr_t)addr - ph.p_vaddr;
+		ret = ph.p_filesz >= at + sizeof(got) &&
+		      pread(fd, got, sizeof(got), (off_t)(ph.p_offset + at)) ==
+			      (ssize_t)sizeof(got) &&
 		      !memcmp(got, pattern, sizeof(got));
 		break;
 	}
