@@ -220,6 +220,54 @@ static inline vm_fault_t mapdemo_insert_mixed(struct vm_area_struct *vma,
 #endif
 
 /*
+ * dma page style's PMDs: a PMD of struct pages maps one folio of PMD
+ * size, so the buffer must be made of such folios.  vmf_insert_folio_pmd()
+ * (6.15, "mm/huge_memory: add vmf_insert_folio_pmd()") maps one, and
+ * alloc_contig_frozen_range() (7.x, which made alloc_contig_range() refuse
+ * __GFP_COMP) makes one of a PMD-aligned range, with no reference: we
+ * take the first.  A kernel with both builds the buffer of PMD folios
+ * (dma_buf.c); any other maps page style by pages, as 6.1 and 6.12 do.
+ * 6.15 to 6.19, where alloc_contig_range() took __GFP_COMP itself, are
+ * not supported series, and get pages.
+ */
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && defined(MAPDEMO_HAVE_CONTIG_FOLIO_PMD)
+#define MAPDEMO_DMA_PAGE_PMDS	true
+static inline int mapdemo_alloc_contig_folio(unsigned long pfn,
+					     unsigned int order)
+{
+	int ret = alloc_contig_frozen_range(pfn, pfn + (1UL << order),
+					    ACR_FLAGS_NONE,
+					    GFP_KERNEL | __GFP_NOWARN |
+					    __GFP_COMP);
+
+	if (!ret)
+		folio_ref_unfreeze(pfn_folio(pfn), 1);
+	return ret;
+}
+
+static inline vm_fault_t mapdemo_insert_folio_pmd(struct vm_fault *vmf,
+						  struct folio *folio,
+						  bool write)
+{
+	return vmf_insert_folio_pmd(vmf, folio, write);
+}
+#else
+#define MAPDEMO_DMA_PAGE_PMDS	false
+static inline int mapdemo_alloc_contig_folio(unsigned long pfn,
+					     unsigned int order)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline vm_fault_t mapdemo_insert_folio_pmd(struct vm_fault *vmf,
+						  struct folio *folio,
+						  bool write)
+{
+	return VM_FAULT_FALLBACK;
+}
+#endif
+
+/*
  * 6.3, "mm: return an ERR_PTR from __filemap_get_folio": a missing page
  * is ERR_PTR(-ENOENT), where 6.1 returned NULL.  Both compile; NULL
  * tested with IS_ERR() is an Oops.  These give 6.3's answer everywhere.

@@ -86,7 +86,13 @@ static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	return 0;
 }
 
-/* Copy between the buffer at the file position and @iter. */
+/*
+ * Copy between the buffer at the file position and @iter, in chunks that
+ * end on 1 MiB boundaries of the buffer: where its PMDs are folios
+ * (dma_buf.c), hardened usercopy refuses a copy that runs past the end
+ * of one (a BUG, "Kernel memory exposure attempt detected from page
+ * alloc"), and a PMD is a whole number of MiB.
+ */
 static ssize_t dma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
 	size_t size = mapdemo_dma_buffer.size, count, done = 0;
@@ -101,7 +107,8 @@ static ssize_t dma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 
 	count = min_t(size_t, iov_iter_count(iter), size - pos);
 	while (done < count) {
-		size_t chunk = min_t(size_t, count - done, SZ_1M);
+		size_t chunk = min_t(size_t, count - done,
+				     SZ_1M - (pos + done) % SZ_1M);
 		void *p = mapdemo_dma_buffer.vaddr + pos + done;
 		size_t n;
 
@@ -146,6 +153,8 @@ void mapdemo_dma_info(struct mapdemo_file *mf, struct mapdemo_info *info)
 {
 	info->dma_size = mapdemo_dma_buffer.size;
 	info->dma_style = READ_ONCE(mf->dma_style);
+	if (mapdemo_dma_buffer.nr_pmd_folios)
+		info->flags |= MAPDEMO_INFO_DMA_PAGE_PMDS;
 	/* a bus address is a way into physical memory: root's only */
 	if (mapdemo_dma_buffer.nr_pages && mf->sees_dma_addr) {
 		info->dma_addr = mapdemo_dma_buffer.dma_addr;

@@ -18,7 +18,11 @@
  * pages, each with a reference of its own that we drop at unload; and we
  * give the range to the device with dma_map_page().  On x86 that mapping
  * is cache coherent; on platforms that are not, MAPDEMO_IOC_SYNC does the
- * maintenance.  driver/DMA.md tells the whole decision.
+ * maintenance.  Where the kernel can map a PMD of struct pages
+ * (compat.h: MAPDEMO_DMA_PAGE_PMDS), each whole PMD of the range is taken
+ * as one compound folio instead, holding one reference for all its pages,
+ * so that page style can map it whole.  driver/DMA.md tells the whole
+ * decision.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,6 +34,7 @@
 #include <linux/sched/signal.h>
 
 #include "compat.h"
+#include "dma.h"
 #include "dma_buf.h"
 
 #define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
@@ -50,12 +55,51 @@ static bool range_usable(struct zone *zone, unsigned long pfn,
 	return true;
 }
 
+/* Drop our reference on each page or folio; a pinned one lives on alone. */
+static void put_range(unsigned long pfn, unsigned long nr,
+		      unsigned long pmd_folios)
+{
+	unsigned long i;
+
+	for (i = 0; i < pmd_folios * PMD_PAGES; i += PMD_PAGES)
+		folio_put(pfn_folio(pfn + i));
+	for (; i < nr; i++)
+		put_page(pfn_to_page(pfn + i));
+}
+
+/*
+ * Take [pfn, pfn + nr), PMD aligned: its whole PMDs as one folio each
+ * where page style can map them so (and dma_huge allows), the rest as
+ * pages.  On success *@pmd_folios says how many PMDs are folios; on
+ * failure nothing is kept.
+ */
+static int alloc_range(unsigned long pfn, unsigned long nr,
+		       unsigned long *pmd_folios)
+{
+	unsigned long done = 0;
+
+	if (MAPDEMO_DMA_PAGE_PMDS && mapdemo_dma_huge)
+		for (; nr - done >= PMD_PAGES; done += PMD_PAGES)
+			if (mapdemo_alloc_contig_folio(pfn + done, PMD_ORDER))
+				goto undo;
+	if (done < nr &&
+	    alloc_contig_range(pfn + done, pfn + nr, MAPDEMO_CONTIG_ORDINARY,
+			       GFP_KERNEL | __GFP_NOWARN))
+		goto undo;
+	*pmd_folios = done / PMD_PAGES;
+	return 0;
+undo:
+	put_range(pfn, done, done / PMD_PAGES);
+	return -EBUSY;
+}
+
 /*
  * Try PMD-aligned ranges of @zone from its top down (away from the low
  * memory other users want), so that 2 MiB mappings are possible.
  * Returns the first pfn, or 0 when no range could be had.
  */
-static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
+static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr,
+				       unsigned long *pmd_folios)
 {
 	unsigned long start = zone->zone_start_pfn;
 	unsigned long end = zone_end_pfn(zone);
@@ -66,8 +110,7 @@ static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
 	pfn = ALIGN_DOWN(end - nr, PMD_PAGES);
 	while (pfn >= start && pfn) {
 		if (range_usable(zone, pfn, nr) &&
-		    !alloc_contig_range(pfn, pfn + nr, MAPDEMO_CONTIG_ORDINARY,
-					GFP_KERNEL | __GFP_NOWARN))
+		    !alloc_range(pfn, nr, pmd_folios))
 			return pfn;
 		if (fatal_signal_pending(current) || pfn < PMD_PAGES)
 			break;
@@ -82,7 +125,7 @@ static unsigned long zone_alloc_contig(struct zone *zone, unsigned long nr)
  * O_DIRECT and io_uring users pin them).  The zones below ZONE_NORMAL,
  * which small-mask devices need, are tried last.
  */
-static unsigned long alloc_contig(unsigned long nr)
+static unsigned long alloc_contig(unsigned long nr, unsigned long *pmd_folios)
 {
 	unsigned long pfn;
 	int nid, zt;
@@ -93,7 +136,7 @@ static unsigned long alloc_contig(unsigned long nr)
 
 			if (!populated_zone(zone))
 				continue;
-			pfn = zone_alloc_contig(zone, nr);
+			pfn = zone_alloc_contig(zone, nr, pmd_folios);
 			if (pfn)
 				return pfn;
 		}
@@ -101,25 +144,17 @@ static unsigned long alloc_contig(unsigned long nr)
 	return 0;
 }
 
-/* Drop our reference on each page; a page still pinned lives on alone. */
-static void put_pages(unsigned long pfn, unsigned long nr)
-{
-	unsigned long i;
-
-	for (i = 0; i < nr; i++)
-		put_page(pfn_to_page(pfn + i));
-}
-
 int mapdemo_dma_buf_alloc(struct mapdemo_dma_buf *buf, size_t size)
 {
 	unsigned long nr = size >> PAGE_SHIFT, i;
 
 	buf->nr_pages = 0;
+	buf->nr_pmd_folios = 0;
 	buf->size = 0;
 	if (!nr)
 		return 0;
 
-	buf->pfn = alloc_contig(nr);
+	buf->pfn = alloc_contig(nr, &buf->nr_pmd_folios);
 	if (!buf->pfn)
 		return -ENOMEM;
 
@@ -133,7 +168,7 @@ int mapdemo_dma_buf_alloc(struct mapdemo_dma_buf *buf, size_t size)
 	buf->dma_addr = dma_map_page(buf->dev, pfn_to_page(buf->pfn), 0, size,
 				     DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(buf->dev, buf->dma_addr)) {
-		put_pages(buf->pfn, nr);
+		put_range(buf->pfn, nr, buf->nr_pmd_folios);
 		/* not -ENOMEM: the range was had, the device cannot reach it */
 		return -EIO;
 	}
@@ -147,8 +182,9 @@ void mapdemo_dma_buf_free(struct mapdemo_dma_buf *buf)
 	if (!buf->nr_pages)
 		return;
 	dma_unmap_page(buf->dev, buf->dma_addr, buf->size, DMA_BIDIRECTIONAL);
-	put_pages(buf->pfn, buf->nr_pages);
+	put_range(buf->pfn, buf->nr_pages, buf->nr_pmd_folios);
 	buf->nr_pages = 0;
+	buf->nr_pmd_folios = 0;
 	buf->size = 0;
 }
 

@@ -14,6 +14,7 @@ struct mapdemo_dma_buf {
 	struct device *dev;	/* the device the buffer is mapped for */
 	unsigned long pfn;	/* first page frame; PMD_SIZE aligned */
 	unsigned long nr_pages;	/* 0: no buffer (dma_size=0) */
+	unsigned long nr_pmd_folios; /* leading PMDs that are one folio each */
 	size_t size;		/* nr_pages << PAGE_SHIFT */
 	void *vaddr;		/* in the kernel's direct map */
 	dma_addr_t dma_addr;	/* what the device uses */

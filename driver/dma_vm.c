@@ -32,7 +32,7 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 	pgoff_t first;
 
 	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || !mapdemo_dma_huge ||
-	    !(vma->vm_flags & VM_PFNMAP))
+	    (vma->vm_flags & VM_MIXEDMAP))
 		return false;
 	/* MADV_NOHUGEPAGE and PR_SET_THP_DISABLE are honoured, as for THP */
 	if (mapdemo_vma_thp_disabled(vma))
@@ -43,20 +43,29 @@ static bool pmd_fits(struct vm_fault *vmf, pgoff_t *pgoff)
 	if (first % PMD_PAGES ||
 	    first + PMD_PAGES > mapdemo_dma_buffer.nr_pages)
 		return false;
+	/* page style: only where these pages are one folio (dma_buf.c) */
+	if (!(vma->vm_flags & VM_PFNMAP) &&
+	    first / PMD_PAGES >= mapdemo_dma_buffer.nr_pmd_folios)
+		return false;
 	*pgoff = first;
 	return true;
 }
 
 /*
- * Map 2 MiB at once, as a PMD that get_user_pages_fast() must refuse as
- * it refuses our PTEs: how each kernel makes one is in compat.h.
+ * Map 2 MiB at once.  pfn style: as a PMD that get_user_pages_fast() must
+ * refuse as it refuses our PTEs (how each kernel makes one is in
+ * compat.h).  page style: the folio of those 2 MiB, which the core maps
+ * with the file rmap and a reference of its own, as it does a page.
  */
 static vm_fault_t insert_pmd(struct vm_fault *vmf, pgoff_t pgoff, bool write)
 {
 	unsigned long pfn = mapdemo_dma_buffer.pfn + pgoff;
 	vm_fault_t ret;
 
-	ret = mapdemo_insert_pfn_pmd(vmf, pfn, write);
+	if (vmf->vma->vm_flags & VM_PFNMAP)
+		ret = mapdemo_insert_pfn_pmd(vmf, pfn, write);
+	else
+		ret = mapdemo_insert_folio_pmd(vmf, pfn_folio(pfn), write);
 	if (ret == VM_FAULT_NOPAGE)
 		mapdemo_fault_event(vmf, MD_STAT_HUGE_FAULTS, ret);
 	return ret;
@@ -143,10 +152,11 @@ static vm_fault_t dma_vm_fault(struct vm_fault *vmf)
 	/*
 	 * page style: hand the core the page; it maps it with the file rmap
 	 * and keeps the reference we take here for as long as it is mapped.
-	 * Every page of the buffer holds a reference of its own (see
-	 * dma_buf.c), so this is an ordinary page reference.  No PMD here:
-	 * 6.1 can map a PMD of struct pages only if they form one compound
-	 * page, which a contiguous range from alloc_contig_range() is not.
+	 * Every page of the buffer holds a reference of its own, or is part
+	 * of a PMD folio that holds one (dma_buf.c), so this is an ordinary
+	 * page reference.  No PMD here: ->huge_fault maps those, where the
+	 * buffer is made of PMD folios, and the core asks it first for an
+	 * empty PMD wherever THP is allowed in the VMA.
 	 */
 	page = pfn_to_page(mapdemo_dma_buffer.pfn + vmf->pgoff);
 	get_page(page);

@@ -35,16 +35,46 @@ static struct touch_cost page_cost(size_t len)
 }
 
 /*
- * Touching @len bytes of pfn style from a point that is PMD aligned in
- * both the address space and the buffer: one fault for each whole PMD
- * where the kernel maps PMDs, one for each page of the rest.
+ * Does page style map PMDs?  Only where the buffer's whole PMDs are
+ * folios (info's MAPDEMO_INFO_DMA_PAGE_PMDS; driver/compat.h): of the
+ * supported series 7.x, with vmf_insert_folio_pmd() (6.15) and
+ * alloc_contig_frozen_range(), when it has THP, dma_huge=1 and a buffer
+ * of a PMD or more.  The driver's flag is checked against that in
+ * page_style_pmds_on_7x_only.
  */
-static struct touch_cost pfn_cost(size_t len)
+static bool page_style_maps_pmds(void)
 {
-	size_t pmds = kernel_maps_pmds() ? len / HUGE_SZ : 0;
+	struct mapdemo_device dev = open_dma(O_RDONLY, MAPDEMO_DMA_PAGE);
+	struct mapdemo_info info;
+
+	cr_assert_eq(mapdemo_info(&dev, &info), 0);
+	mapdemo_device_close(&dev);
+	return info.flags & MAPDEMO_INFO_DMA_PAGE_PMDS;
+}
+
+/* Does @style map PMDs on this kernel, with this module's parameters? */
+static bool style_maps_pmds(int style)
+{
+	return style == MAPDEMO_DMA_PFN ? kernel_maps_pmds() :
+					  page_style_maps_pmds();
+}
+
+/*
+ * Touching @len bytes of @style from a point that is PMD aligned in both
+ * the address space and the buffer: one fault for each whole PMD where
+ * the style maps PMDs, one for each page of the rest.
+ */
+static struct touch_cost style_cost(int style, size_t len)
+{
+	size_t pmds = style_maps_pmds(style) ? len / HUGE_SZ : 0;
 
 	return (struct touch_cost){ pmds + (len - pmds * HUGE_SZ) / page_size,
 				    pmds };
+}
+
+static struct touch_cost pfn_cost(size_t len)
+{
+	return style_cost(MAPDEMO_DMA_PFN, len);
 }
 
 /* The test fails unless @got is @want; @what names what was touched. */
@@ -155,7 +185,8 @@ Test(dma_huge, pfn_default_buffer_costs_a_fault_a_pmd_or_a_page)
 	p = map_dev(&dev, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, size, true);
-	assert_cost(c, page_cost(size), "page style, 4 MiB written");
+	assert_cost(c, style_cost(MAPDEMO_DMA_PAGE, size),
+		    "page style, 4 MiB written");
 	munmap(p, size);
 	mapdemo_device_close(&dev);
 }
@@ -334,13 +365,17 @@ Test(dma_huge, buffer_64m_costs_a_fault_a_pmd_or_a_page,
 	c = touch_64m(MAPDEMO_DMA_PAGE);
 	cr_log_info("64 MiB page style: %llu faults, %llu huge\n",
 		(unsigned long long)c.faults, (unsigned long long)c.huge);
-	assert_cost(c, page_cost(64 * MIB), "64 MiB page style");
+	assert_cost(c, style_cost(MAPDEMO_DMA_PAGE, 64 * MIB),
+		    "64 MiB page style");
 
 	reload_module("dma_size=67108864 dma_huge=0");
 	c = touch_64m(MAPDEMO_DMA_PFN);
 	cr_log_info("64 MiB pfn, dma_huge=0: %llu faults, %llu huge\n",
 		(unsigned long long)c.faults, (unsigned long long)c.huge);
 	assert_cost(c, page_cost(64 * MIB), "64 MiB pfn, dma_huge=0");
+	cr_assert(!page_style_maps_pmds(), "dma_huge=0, yet page style maps PMDs");
+	c = touch_64m(MAPDEMO_DMA_PAGE);
+	assert_cost(c, page_cost(64 * MIB), "64 MiB page style, dma_huge=0");
 }
 
 /* Count the bytes of [p, p+len) that are not (char)(page index + @base). */
@@ -384,18 +419,18 @@ static void read_pagemap(const char *p, size_t len)
  * and munmap() of one page, moved whole by mremap(), and walked by /proc
  * readers: the bytes stay where they were and the kernel log stays clean.
  */
-Test(dma_huge, pmds_or_ptes_split_moved_and_walked, .init = dma_two_pmds,
-     .fini = dma_default_module)
+static void split_move_and_walk(int style)
 {
-	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
+	struct mapdemo_device dev = open_dma(O_RDWR, style);
 	size_t size = 2 * HUGE_SZ, npages = HUGE_SZ / page_size;
+	bool pmds = style_maps_pmds(style);
 	struct touch_cost c;
 	char *p, *area, *q;
 
 	p = map_dev(&dev, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	c = touch(&dev, p, size, true);
-	assert_cost(c, pfn_cost(size), "two PMDs written");
+	assert_cost(c, style_cost(style, size), "two PMDs written");
 	read_proc("/proc/self/smaps");
 	read_proc("/proc/self/numa_maps");
 	read_pagemap(p, size);
@@ -407,7 +442,7 @@ Test(dma_huge, pmds_or_ptes_split_moved_and_walked, .init = dma_two_pmds,
 	 */
 	cr_assert_eq(mprotect(p + page_size, page_size, PROT_READ), 0);
 	c = touch(&dev, p, HUGE_SZ, false);
-	assert_cost(c, kernel_maps_pmds() ? page_cost(HUGE_SZ) : no_cost,
+	assert_cost(c, pmds ? page_cost(HUGE_SZ) : no_cost,
 		    "the first PMD after mprotect() of one page");
 	cr_assert_eq(count_not_page_index(p, size, 0), 0);
 
@@ -431,4 +466,32 @@ Test(dma_huge, pmds_or_ptes_split_moved_and_walked, .init = dma_two_pmds,
 	munmap(area, 2 * HUGE_SZ);
 	cr_assert_eq(dev_stats(&dev, MAPDEMO_STATS_FILE).vmas_live, 0);
 	mapdemo_device_close(&dev);
+}
+
+Test(dma_huge, pmds_or_ptes_split_moved_and_walked, .init = dma_two_pmds,
+     .fini = dma_default_module)
+{
+	split_move_and_walk(MAPDEMO_DMA_PFN);
+}
+
+/* the same of page style, whose PMDs (7.x) map folios, not frames */
+Test(dma_huge, page_style_pmds_or_ptes_split_moved_and_walked,
+     .init = dma_two_pmds, .fini = dma_default_module)
+{
+	split_move_and_walk(MAPDEMO_DMA_PAGE);
+}
+
+/*
+ * The driver says page style maps PMDs exactly where the kernel can: a
+ * 7.x kernel with THP (driver/compat.h), dma_huge=1 and a buffer of at
+ * least one PMD.  6.1 and 6.12 lack vmf_insert_folio_pmd() (6.15).
+ */
+Test(dma_huge, page_style_pmds_on_7x_only, .init = dma_two_pmds,
+     .fini = dma_default_module)
+{
+	bool want = kernel_maps_pmds() && kernel_at_least(7, 0);
+
+	cr_assert_eq(page_style_maps_pmds(), want,
+		     "page style PMDs: driver says %d, expected %d on this kernel",
+		     page_style_maps_pmds(), want);
 }

@@ -46,6 +46,8 @@ struct mapdemo_info {
 
 #define MAPDEMO_INFO_ALLOW_EXEC		0x1U
 #define MAPDEMO_INFO_DMA_ADDR_VALID	0x2U
+/* dma: the buffer's whole PMDs are folios, which page style maps by PMD */
+#define MAPDEMO_INFO_DMA_PAGE_PMDS	0x4U
 
 enum mapdemo_stats_scope {
 	MAPDEMO_STATS_DEVICE	= 0,	/* every file of the device */
