@@ -102,7 +102,8 @@ copy_kmod() {
 # (modinfo's depends), into the initramfs at ROOT; built-in ones and
 # those this kernel lacks are skipped (a test that needs one says so)
 copy_kmods() {
-	local root=$1 name f rel deps
+	local root=$1 name f rel
+	local -a deps
 	shift
 	for name in "$@"; do
 		name=${name//-/_}
@@ -115,9 +116,9 @@ copy_kmods() {
 		rel=${rel%.xz}
 		grep -qxF "kernel/$rel" "$KMODULES/modules.builtin" && continue
 		copy_kmod "$root" "$rel"
-		deps=$(modinfo -F depends "$f" 2>/dev/null) ||
+		IFS=, read -r -a deps <<< "$(modinfo -F depends "$f")" ||
 			die "initramfs: modinfo cannot read $f"
-		[ -z "$deps" ] || copy_kmods "$root" ${deps//,/ }
+		[ ${#deps[@]} -eq 0 ] || copy_kmods "$root" "${deps[@]}"
 	done
 }
 
@@ -137,8 +138,9 @@ copy_verbs() {
 		from=
 	fi
 	provider=$from/usr/lib/$triple/libibverbs/librxe-rdmav34.so
-	[ -f "$provider" ] && [ -f "$from/etc/libibverbs.d/rxe.driver" ] ||
+	if [ ! -f "$provider" ] || [ ! -f "$from/etc/libibverbs.d/rxe.driver" ]; then
 		die "initramfs: no libibverbs rxe provider ($provider; scripts/deps installs ibverbs-providers)"
+	fi
 	mkdir -p "$root/usr/lib/$triple/libibverbs" "$root/etc/libibverbs.d"
 	cp -L "$provider" "$root/usr/lib/$triple/libibverbs/"
 	cp "$from/etc/libibverbs.d/rxe.driver" "$root/etc/libibverbs.d/"
