@@ -121,11 +121,12 @@ static uint64_t page_frame(const void *addr, size_t page_size)
  * anonymous memory (MAP_ANONYMOUS, and a private device mapping's page
  * once written, which is the core's COW copy) or shmem (a memfd, a
  * shared /dev/zero mapping)?  The device's own pages (zero mode's shared
- * page cache, sparse mode's buffer, dma mode's buffer) are not: a
- * poisoned one stays poisoned for as long as the driver holds it (dma
- * page style: memory_failure() calls it "unhandlable" and leaves it
- * marked), every later user of the buffer meets SIGBUS, and the driver
- * frees it poisoned at unload.
+ * page cache, sparse mode's buffer, dma mode's buffer) are not, by
+ * decision: memory_failure() marks a page poisoned before it looks at
+ * whose it is, cannot unmap or free one the driver holds, and
+ * unpoison_memory() refuses a page someone holds, so it would stay
+ * poisoned, every later user of the buffer would meet SIGBUS, and the
+ * driver would free it poisoned at unload.
  */
 static bool kernel_owned_page(const struct matrix_ctx *ctx)
 {
@@ -161,9 +162,10 @@ static void poison_signalled(int sig, siginfo_t *info, void *uc)
  * still reads: the advice took nothing.
  * Only on request (MAPDEMO_MATRIX_OFFLINE), only for the pages
  * kernel_owned_page() allows, and only where the poison can be taken back
- * (hwpoison_inject's unpoison-pfn; a kernel without CONFIG_MEMORY_FAILURE
- * has neither and answers EINVAL, poisoning nothing): once the mapping (and a memfd's file)
- * is gone, the page has no user but memory_failure()'s reference, and
+ * (hwpoison_inject's unpoison-pfn; a kernel without
+ * CONFIG_MEMORY_FAILURE has neither and answers EINVAL, poisoning
+ * nothing): once the mapping (and a memfd's file) is gone, the page has
+ * no user but memory_failure()'s reference, and
  * unpoison_memory() returns it to the allocator; a failed unpoison is the
  * cell's errno.  Everywhere else the cell is not run.
  */
