@@ -97,6 +97,61 @@ copy_kmod() {
 	fi
 }
 
+# copy_kmods ROOT NAME...: the kernel's modules of those names (a module's
+# name has _ where its file may have -) and every module they depend on
+# (modinfo's depends), into the initramfs at ROOT; built-in ones and
+# those this kernel lacks are skipped (a test that needs one says so)
+copy_kmods() {
+	local root=$1 name f rel
+	local -a deps
+	shift
+	for name in "$@"; do
+		name=${name//-/_}
+		case " ${kmods_done:-} " in *" $name "*) continue ;; esac
+		kmods_done="${kmods_done:-} $name"
+		f=$(find "$KMODULES/kernel" -regextype posix-extended \
+			-regex ".*/${name//_/[-_]}\.ko(\.xz)?" -print -quit)
+		[ -n "$f" ] || continue
+		rel=${f#"$KMODULES/kernel/"}
+		rel=${rel%.xz}
+		grep -qxF "kernel/$rel" "$KMODULES/modules.builtin" && continue
+		copy_kmod "$root" "$rel"
+		IFS=, read -r -a deps <<< "$(modinfo -F depends "$f")" ||
+			die "initramfs: modinfo cannot read $f"
+		[ ${#deps[@]} -eq 0 ] || copy_kmods "$root" "${deps[@]}"
+	done
+}
+
+# copy_verbs ROOT: libibverbs and its soft-RoCE provider (librxe), which
+# the matrix's rdma-reg-mr cells dlopen(): the library and what it links
+# into ROOT/lib, the provider where libibverbs looks for it (its
+# /usr/lib/TRIPLE/libibverbs) and the rxe.driver file that names it
+# (/etc/libibverbs.d).  From the host (scripts/deps installs
+# ibverbs-providers), or for another architecture from the sysroot's
+# RDMA part (scripts/sysroot ARCH rdma).
+copy_verbs() {
+	local root=$1 from triple provider lib
+	triple=$(arch_triple "$GUEST_ARCH")
+	if [ -n "${sysroot:-}" ]; then
+		from=$("$top/scripts/sysroot" "$GUEST_ARCH" rdma) || die "initramfs: no $GUEST_ARCH RDMA sysroot"
+	else
+		from=
+	fi
+	provider=$from/usr/lib/$triple/libibverbs/librxe-rdmav34.so
+	if [ ! -f "$provider" ] || [ ! -f "$from/etc/libibverbs.d/rxe.driver" ]; then
+		die "initramfs: no libibverbs rxe provider ($provider; scripts/deps installs ibverbs-providers)"
+	fi
+	mkdir -p "$root/usr/lib/$triple/libibverbs" "$root/etc/libibverbs.d"
+	cp -L "$provider" "$root/usr/lib/$triple/libibverbs/"
+	cp "$from/etc/libibverbs.d/rxe.driver" "$root/etc/libibverbs.d/"
+	for lib in libibverbs.so.1 libnl-3.so.200 libnl-route-3.so.200; do
+		for d in "$from/usr/lib/$triple" "$from/lib/$triple"; do
+			[ -e "$d/$lib" ] && { cp -Ln "$d/$lib" "$root/lib/"; continue 2; }
+		done
+		die "initramfs: no $lib in ${from:-the host}/usr/lib/$triple"
+	done
+}
+
 # mk_initramfs OUT CMD-SCRIPT [--interactive] FILE...
 # FILEs go to /mapdemo/bin (executables and scripts) with their libraries;
 # the module goes to /lib/modules/$KREL/extra so libkmod finds it by name.
@@ -126,6 +181,13 @@ mk_initramfs() {
 	# brd, a RAM disk: the dma tests' O_DIRECT needs a block device and
 	# Debian builds none in
 	copy_kmod "$root" drivers/block/brd.ko
+	# the behaviour matrix's rdma-reg-mr cells: soft-RoCE (rdma_rxe) on
+	# a dummy netdev, and its verbs library; madvise-hwpoison's unpoison
+	# (hwpoison_inject).  Only what the kernel has.
+	kmods_done=
+	# (crc32_generic: 6.x's rxe asks the crypto API for crc32)
+	copy_kmods "$root" rdma_rxe ib_uverbs dummy hwpoison_inject crc32_generic
+	copy_verbs "$root"
 	# what the architecture's guest init loads first (its output channel)
 	# (none where the kernel has it built in: Debian's 6.12 and 7.3
 	# arm64 kernels build virtio_console in, 6.1's as a module)

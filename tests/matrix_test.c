@@ -12,14 +12,20 @@
  *                                 from kernel X.Y on (the change named)
  *   without FEATURE CONSUMER KIND VALUE -- REASON
  *                                 where the kernel lacks FEATURE: thp,
- *                                 ksm, memory-failure or userfaultfd (its
- *                                 flavour's configuration)
+ *                                 ksm, memory-failure, userfaultfd or
+ *                                 rdma-rxe (its flavour's configuration)
  * KIND may be * for every kind.  Overrides apply in the file's order.
  */
 #include <errno.h>
+#include <linux/netlink.h>
+#include <net/if.h>
+#include <rdma/rdma_netlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -54,6 +60,40 @@ static void error(int line, const char *fmt, const char *arg)
 		t.errlen = ERRORS_MAX;
 }
 
+/*
+ * Was the running kernel built with module (or built-in) @ko, by the
+ * modules.order and modules.builtin of its /lib/modules?  What the
+ * kernel was configured with, not what happens to be loaded: a kernel
+ * built with rdma_rxe whose module cannot be loaded fails the test.
+ */
+static bool kernel_built(const char *ko)
+{
+	static const char *const lists[] = { "modules.order", "modules.builtin" };
+	struct utsname u;
+	char path[512], line[512];
+	bool found = false;
+	size_t i;
+
+	if (uname(&u))
+		return false;
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]) && !found; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", u.release, lists[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f)) {
+			char *base = strrchr(line, '/');
+
+			line[strcspn(line, "\n")] = '\0';
+			found = !strcmp(base ? base + 1 : line, ko);
+		}
+		fclose(f);
+	}
+	return found;
+}
+
 static bool feature(const char *name, bool *known)
 {
 	*known = true;
@@ -66,6 +106,8 @@ static bool feature(const char *name, bool *known)
 	/* the sysctl exists exactly where the system call does */
 	if (!strcmp(name, "userfaultfd"))
 		return !access("/proc/sys/vm/unprivileged_userfaultfd", F_OK);
+	if (!strcmp(name, "rdma-rxe"))
+		return kernel_built("rdma_rxe.ko");
 	*known = false;
 	return false;
 }
@@ -181,6 +223,140 @@ static const char *ramdisk(void)
 	return "/dev/ram0";
 }
 
+/* Load @name; 0 when it is in (now or before), else -errno. */
+static int load(const char *name, const char *params)
+{
+	int ret = mapdemo_module_load(name, params);
+
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* A netlink attribute (string) appended at @buf + *@len. */
+static void nl_string(char *buf, size_t *len, unsigned short type, const char *s)
+{
+	struct nlattr *a = (struct nlattr *)(buf + *len);
+
+	a->nla_type = type;
+	a->nla_len = (unsigned short)(NLA_HDRLEN + strlen(s) + 1);
+	memcpy((char *)a + NLA_HDRLEN, s, strlen(s) + 1);
+	*len += NLA_ALIGN(a->nla_len);
+}
+
+/*
+ * `rdma link add @name type rxe netdev @ndev`, as iproute2's rdma tool
+ * sends it (RDMA_NLDEV_CMD_NEWLINK): 0, or the kernel's -errno (-EEXIST
+ * counts as done).
+ */
+static int rxe_link_add(const char *name, const char *ndev)
+{
+	char buf[256] __attribute__((aligned(4))) = { 0 };
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	size_t len = NLMSG_HDRLEN;
+	ssize_t got;
+	int fd, ret;
+
+	nl_string(buf, &len, RDMA_NLDEV_ATTR_DEV_NAME, name);
+	nl_string(buf, &len, RDMA_NLDEV_ATTR_LINK_TYPE, "rxe");
+	nl_string(buf, &len, RDMA_NLDEV_ATTR_NDEV_NAME, ndev);
+	h->nlmsg_len = (unsigned int)len;
+	h->nlmsg_type = RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, RDMA_NLDEV_CMD_NEWLINK);
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = 1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_RDMA);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	got = recv(fd, buf, sizeof(buf), 0);
+	ret = got < 0 ? -errno : -EPROTO;
+	if (got >= (ssize_t)(NLMSG_HDRLEN + sizeof(struct nlmsgerr)) &&
+	    h->nlmsg_type == NLMSG_ERROR)
+		ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* Bring network interface @name up (SIOCSIFFLAGS); 0 or -errno. */
+static int link_up(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Soft-RoCE for the rdma-reg-mr cells, where the kernel has rdma_rxe:
+ * its modules (libkmod's insert does not follow dependencies: they go in
+ * first, each where the kernel has it; ib_uverbs_support is 7.x's,
+ * crc32_generic 6.x's), a
+ * dummy netdev and an rxe device bound to it.  Once made, rxe0 stays for
+ * the rest of the guest's run.
+ */
+static void soft_roce(void)
+{
+	static const char *const deps[] = {
+		"udp_tunnel", "ip6_udp_tunnel", "ib_core", "ib_uverbs_support",
+		"ib_uverbs",
+		/*
+		 * rxe's ICRC before the crc32 library took over (7.x): it
+		 * asks the crypto API for "crc32", whose module the guest's
+		 * kernel cannot load on demand (no /sbin/modprobe), and
+		 * without it "rdma_rxe: failed to init crc32 algorithm"
+		 * fails the link (6.1, 6.12)
+		 */
+		"crc32_generic",
+	};
+	size_t i;
+	int ret;
+
+	if (!kernel_built("rdma_rxe.ko"))
+		return;
+	for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++) {
+		ret = load(deps[i], NULL);
+		cr_assert(ret == 0 || ret == -ENOENT, "load %s: %s", deps[i], strerror(-ret));
+	}
+	ret = load("rdma_rxe", NULL);
+	cr_assert_eq(ret, 0, "load rdma_rxe: %s", strerror(-ret));
+	ret = load("dummy", "numdummies=1");
+	cr_assert_eq(ret, 0, "load dummy: %s", strerror(-ret));
+	ret = link_up("dummy0");
+	cr_assert_eq(ret, 0, "dummy0 up: %s", strerror(-ret));
+	ret = rxe_link_add("rxe0", "dummy0");
+	cr_assert_eq(ret, 0, "rdma link add rxe0 type rxe netdev dummy0: %s", strerror(-ret));
+}
+
+/*
+ * hwpoison_inject, whose unpoison-pfn takes back the madvise-hwpoison
+ * cells' poison (the cells are not run without it); a kernel without
+ * CONFIG_MEMORY_FAILURE has neither.
+ */
+static void hwpoison_inject(void)
+{
+	bool known;
+	int ret;
+
+	if (!feature("memory-failure", &known))
+		return;
+	ret = load("hwpoison_inject", NULL);
+	cr_assert_eq(ret, 0, "load hwpoison_inject: %s", strerror(-ret));
+	cr_assert_eq(access("/sys/kernel/debug/hwpoison/unpoison-pfn", W_OK), 0,
+		     "no debugfs hwpoison/unpoison-pfn: %s", strerror(errno));
+}
+
 Test(matrix, the_data_file_names_every_cell_the_library_runs)
 {
 	load_expected();
@@ -198,6 +374,8 @@ Test(matrix, every_cell_is_what_this_kernel_answers, .timeout = 600)
 
 	load_expected();
 	cr_assert_eq(t.errlen, 0, "%s", t.errors);
+	soft_roce();
+	hwpoison_inject();
 	for (c = 0; c < t.nconsumers; c++) {
 		for (k = 0; k < t.nkinds; k++) {
 			struct mapdemo_cell cell;

@@ -123,6 +123,9 @@ Test(matrix_api, anonymous_memory_takes_every_ordinary_consumer)
 	/* not asked for */
 	cr_expect_eq(cell_of("anon", "madvise-soft-offline", NULL).outcome,
 		     MAPDEMO_CELL_SKIPPED);
+	/* nor the poison, which only MAPDEMO_MATRIX_OFFLINE allows */
+	cr_expect_eq(cell_of("anon", "madvise-hwpoison", NULL).outcome,
+		     MAPDEMO_CELL_SKIPPED);
 	cr_expect_eq(cell_of("memfd", "odirect-read", NULL).outcome,
 		     MAPDEMO_CELL_SKIPPED);
 	sigaction(SIGSEGV, &old[0], NULL);

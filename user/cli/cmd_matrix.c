@@ -28,7 +28,11 @@ static void matrix_help(void)
 	     "  --block-device PATH   for the O_DIRECT cells, which overwrite its\n"
 	     "                        first 32 KiB (without it: not run)\n"
 	     "  --offline             run madvise-soft-offline, which retires a\n"
-	     "                        physical page for good (a test box only)\n\n"
+	     "                        physical page for good, and madvise-hwpoison,\n"
+	     "                        which poisons one and takes it back through\n"
+	     "                        hwpoison_inject (a test box only)\n"
+	     "rdma-reg-mr needs libibverbs and an RDMA device (soft-RoCE: rdma\n"
+	     "link add rxe0 type rxe netdev IF); without them it is not run.\n\n"
 	     "exit status: 0 done, 1 a kind could not be mapped, 2 usage error");
 }
 

@@ -120,6 +120,8 @@ CONSUMER(matrix_remap);
 CONSUMER(matrix_msync);
 CONSUMER(matrix_mincore);
 CONSUMER(matrix_core_dump);
+CONSUMER(matrix_rdma_reg_mr);
+CONSUMER(matrix_hwpoison);
 #undef CONSUMER
 
 /* io_uring: register [addr, addr+len) and move it from or to @fd. */

@@ -25,6 +25,9 @@
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE	101
 #endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON		100
+#endif
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL	102	/* 6.13; file mappings 6.15 */
 #endif
@@ -97,6 +100,9 @@ const struct matrix_consumer matrix_consumers[] = {
 	{ "core-dump", matrix_core_dump, 0 },
 	{ "core-dump-dontdump", matrix_core_dump, MADV_DONTDUMP },
 	{ "core-dump-dodump", matrix_core_dump, MADV_DODUMP },
+	/* appended after the first release of the matrix */
+	{ "rdma-reg-mr", matrix_rdma_reg_mr, 0 },
+	{ "madvise-hwpoison", matrix_hwpoison, MADV_HWPOISON },
 };
 const size_t matrix_nconsumers = sizeof(matrix_consumers) /
 				 sizeof(matrix_consumers[0]);

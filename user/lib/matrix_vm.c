@@ -9,6 +9,7 @@
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/futex.h>
 #include <linux/userfaultfd.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +35,12 @@
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
 #endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+
+/* hwpoison_inject's (CONFIG_HWPOISON_INJECT) way to take a poison back */
+#define UNPOISON_PFN	"/sys/kernel/debug/hwpoison/unpoison-pfn"
 
 /*
  * A shared FUTEX_WAIT (arg 0) or a private one (FUTEX_PRIVATE_FLAG) on
@@ -90,6 +98,141 @@ void matrix_soft_offline(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
 		cell_fail(cell);
 	else if (ctx->writable)
 		cell_expect(cell, ctx->addr, ctx->pattern);
+}
+
+/* The page frame behind @addr (/proc/self/pagemap, CAP_SYS_ADMIN); 0 if unknown. */
+static uint64_t page_frame(const void *addr, size_t page_size)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry),
+		  (off_t)((uintptr_t)addr / page_size * sizeof(entry))) != (ssize_t)sizeof(entry))
+		entry = 0;
+	close(fd);
+	/* bit 63: present; bits 0-54: the frame */
+	return entry >> 63 ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+/*
+ * Is the first page one the kernel owns and can poison and take back:
+ * anonymous memory (MAP_ANONYMOUS, and a private device mapping's page
+ * once written, which is the core's COW copy) or shmem (a memfd, a
+ * shared /dev/zero mapping)?  The device's own pages (zero mode's shared
+ * page cache, sparse mode's buffer, dma mode's buffer) are not, by
+ * decision: memory_failure() marks a page poisoned before it looks at
+ * whose it is, cannot unmap or free one the driver holds, and
+ * unpoison_memory() refuses a page someone holds, so it would stay
+ * poisoned, every later user of the buffer would meet SIGBUS, and the
+ * driver would free it poisoned at unload.
+ */
+static bool kernel_owned_page(const struct matrix_ctx *ctx)
+{
+	switch (ctx->kind->mode) {
+	case KIND_ANON:
+	case KIND_DEVZERO:
+	case KIND_MEMFD:
+		return true;
+	case MAPDEMO_MODE_DMA:
+		return false;
+	}
+	return (ctx->kind->flags & MAP_PRIVATE) && ctx->writable;
+}
+
+/* The si_code of the SIGBUS that MADV_HWPOISON itself raised; -1: none. */
+static volatile sig_atomic_t poison_code;
+
+static void poison_signalled(int sig, siginfo_t *info, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	poison_code = info->si_code;
+}
+
+/*
+ * MADV_HWPOISON of the first page, as a machine check would: the kernel
+ * unmaps the page and marks it poisoned, and a later read of it raises
+ * SIGBUS.  The cell is madvise's errno; or, once the read has faulted,
+ * ok where the advice returned 0 quietly, or the SIGBUS (with its
+ * si_code) the advice itself sent the caller, as a kernel that injects
+ * the error as an action-required machine check does (6.11: "mm/madvise:
+ * add MF_ACTION_REQUIRED to madvise(MADV_HWPOISON)"); bytes if the page
+ * still reads: the advice took nothing.
+ * Only on request (MAPDEMO_MATRIX_OFFLINE), only for the pages
+ * kernel_owned_page() allows, and only where the poison can be taken back
+ * (hwpoison_inject's unpoison-pfn; a kernel without
+ * CONFIG_MEMORY_FAILURE has neither and answers EINVAL, poisoning
+ * nothing): once the mapping (and a memfd's file) is gone, the page has
+ * no user but memory_failure()'s reference, and
+ * unpoison_memory() returns it to the allocator; a failed unpoison is the
+ * cell's errno.  Everywhere else the cell is not run.
+ */
+void matrix_hwpoison(struct matrix_ctx *ctx, struct mapdemo_cell *cell)
+{
+	struct sigaction sa, old;
+	uint64_t pfn;
+	char buf[32];
+	int fd, n, ret, err;
+
+	if (!ctx->config || !(ctx->config->flags & MAPDEMO_MATRIX_OFFLINE) ||
+	    !kernel_owned_page(ctx)) {
+		cell_skipped(cell);
+		return;
+	}
+	/* without CONFIG_MEMORY_FAILURE the advice is unknown: EINVAL, harmless */
+	if (access("/proc/sys/vm/memory_failure_recovery", F_OK)) {
+		if (madvise(ctx->addr, ctx->page_size, MADV_HWPOISON))
+			cell_fail(cell);
+		else
+			cell_bytes(cell);	/* accepted, yet no way to take it back */
+		return;
+	}
+	if (access(UNPOISON_PFN, W_OK)) {
+		cell_skipped(cell);
+		return;
+	}
+	pfn = page_frame(ctx->addr, ctx->page_size);
+	if (!pfn) {
+		cell_skipped(cell);
+		return;
+	}
+	/* a kernel that signals the caller at once does so on madvise's return */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = poison_signalled;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	poison_code = -1;
+	sigaction(SIGBUS, &sa, &old);
+	ret = madvise(ctx->addr, ctx->page_size, MADV_HWPOISON);
+	err = errno;
+	sigaction(SIGBUS, &old, NULL);
+	if (ret) {
+		cell_errno(cell, err);
+		return;
+	}
+	/* the page must be gone: a read of it raises SIGBUS */
+	if (cell_probe(cell, ctx->addr, MAPDEMO_ACCESS_READ))
+		cell_bytes(cell);
+	else if (cell->outcome == MAPDEMO_CELL_SIGNAL && cell->signo == SIGBUS) {
+		if (poison_code >= 0)
+			cell_signal(cell, SIGBUS, poison_code);
+		else
+			memset(cell, 0, sizeof(*cell));
+	}
+	/* no user left but the poison's own reference */
+	munmap(ctx->addr, ctx->length);
+	if (ctx->fd >= 0) {
+		close(ctx->fd);
+		ctx->fd = -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%#llx\n", (unsigned long long)pfn);
+	fd = open(UNPOISON_PFN, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		cell_fail(cell);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* mprotect(2) from read-write to the PROT_ bits in arg. */
