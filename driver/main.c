@@ -286,7 +286,8 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 			return -EBADF;
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SET_DMA_STYLE:
-		/* the style, like the mode, is the opener's own */
+	case MAPDEMO_IOC_SET_DMA_CACHE:
+		/* the style and cache attribute, like the mode, are the opener's own */
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	default:
 		return -ENOTTY;

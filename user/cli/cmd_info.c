@@ -46,6 +46,8 @@ static int info_run(int argc, char **argv)
 	printf("sparse size   %" PRIu64 "\n", (uint64_t)info.sparse_size);
 	printf("dma size      %" PRIu64 "\n", (uint64_t)info.dma_size);
 	printf("dma style     %s\n", mapdemo_dma_style_name((int)info.dma_style) ?: "?");
+	printf("dma cache     %s\n", mapdemo_dma_cache_name((int)info.dma_cache) ?: "?");
+	printf("dma coherent  %s\n", info.flags & MAPDEMO_INFO_DMA_COHERENT ? "yes" : "no");
 	if (info.flags & MAPDEMO_INFO_DMA_ADDR_VALID)
 		printf("dma address   %#" PRIx64 "\n", (uint64_t)info.dma_addr);
 	printf("max pages     %" PRIu64 "\n", (uint64_t)info.max_pages);
