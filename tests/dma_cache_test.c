@@ -73,9 +73,14 @@ Test(dma_cache, choice_per_file_until_first_mmap)
 {
 	int want = want_coherent() ? -EOPNOTSUPP : 0, c;
 	struct mapdemo_device dev = open_dma(O_RDWR, MAPDEMO_DMA_PFN);
+	struct mapdemo_device ro = open_dma(O_RDONLY, MAPDEMO_DMA_PFN);
 	__u32 bad = MAPDEMO_DMA_CACHE_NR;
 	void *p;
 
+	/* its syncs change what other openers see, as MAPDEMO_IOC_SYNC's */
+	for (c = 0; c < MAPDEMO_DMA_CACHE_NR; c++)
+		cr_assert_eq(mapdemo_set_dma_cache(&ro, c), -EBADF);
+	mapdemo_device_close(&ro);
 	cr_assert_eq(mapdemo_set_dma_cache(&dev, MAPDEMO_DMA_CACHE_NR), -EINVAL);
 	cr_assert_eq(mapdemo_set_dma_cache(&dev, -1), -EINVAL);
 	cr_assert_eq(ioctl(dev.fd, MAPDEMO_IOC_SET_DMA_CACHE, &bad), -1);

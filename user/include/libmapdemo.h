@@ -189,7 +189,8 @@ int mapdemo_set_dma_style(struct mapdemo_device *dev, int style);
  * the file's first mmap.  Returns 0, -EINVAL for an unknown attribute,
  * -EOPNOTSUPP for WC or UNCACHED on a DMA-coherent device (every x86
  * device: mapdemo(4) says why), -EBUSY once mmap() has reached the file,
- * -ENOTTY from a module without it, -EBADF.  Since 1.2.
+ * -ENOTTY from a module without it, -EBADF (also for a file not open for
+writing: such a file's syncs change what other openers see).  Since 1.2.
  */
 int mapdemo_set_dma_cache(struct mapdemo_device *dev, int cache);
 
