@@ -61,8 +61,11 @@ struct mapdemo_info {
 
 #define MAPDEMO_INFO_ALLOW_EXEC		0x1U
 #define MAPDEMO_INFO_DMA_ADDR_VALID	0x2U
-/* the buffer's device is DMA-coherent: MAPDEMO_IOC_SYNC does no cache maintenance */
-#define MAPDEMO_INFO_DMA_COHERENT	0x4U
+/*
+ * The buffer's device is DMA-coherent: MAPDEMO_IOC_SYNC does no cache
+ * maintenance.  (0x4 is MAPDEMO_INFO_DMA_PAGE_PMDS, dma page style's PMDs.)
+ */
+#define MAPDEMO_INFO_DMA_COHERENT	0x8U
 
 enum mapdemo_stats_scope {
 	MAPDEMO_STATS_DEVICE	= 0,	/* every file of the device */
