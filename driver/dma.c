@@ -17,6 +17,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/dma-map-ops.h>
+#include <linux/of.h>
+#include <linux/of_device.h>
+#include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -52,13 +56,63 @@ struct mapdemo_dma_buf mapdemo_dma_buffer;
  * The buffer is mapped for a platform device of our own rather than for
  * the misc device (as udmabuf does): it must exist, with its DMA mask,
  * before /dev/mapdemo appears, so that no open file ever sees the mode
- * without its buffer.
+ * without its buffer.  Where the device tree has a node compatible with
+ * MAPDEMO_DT_COMPATIBLE, the device the kernel made for it at boot is
+ * used instead, configured for DMA from that node (of_dma_configure()):
+ * its "dma-coherent" property then decides whether the CPU's caches need
+ * maintenance, as for a real device on a board.  Without a node, arm64
+ * takes a device as not coherent; x86 always as coherent.
  */
+#define MAPDEMO_DT_COMPATIBLE	"mapdemo,dma-buffer"
 static struct platform_device *dma_pdev;
+static struct device_node *dma_np;	/* the node dma_pdev came from, or NULL */
 
 u32 mapdemo_dma_default_style(void)
 {
 	return default_style;
+}
+
+static bool dma_coherent(void)
+{
+	return dev_is_dma_coherent(&dma_pdev->dev);
+}
+
+/*
+ * Can a mapping be given the attribute @cache?  CACHED always.  WC and
+ * UNCACHED only for a device that is not DMA-coherent.  Every page of
+ * the buffer keeps a cacheable alias, the kernel's direct map, which
+ * zeroed it and which read() and write() use.  The DMA API cleans and
+ * invalidates that alias for a non-coherent device only; for a coherent
+ * one it does nothing, so a dirty line of it could later be written back
+ * over what the uncached mapping stored, and nothing the driver may call
+ * would prevent it.  That covers x86 too, whose devices are all coherent,
+ * and where the alias is itself forbidden: with PAT, RAM whose direct
+ * map is write-back must not be mapped WC or UC elsewhere.  The kernel
+ * keeps pfn and mixed inserts (track_pfn_insert() on 6.1,
+ * pfnmap_setup_cachemode() from 6.16's "mm: introduce pfnmap_track()")
+ * to the page's own memtype (WB) whatever the VMA asks, while
+ * vm_insert_page() (page style) would honour the VMA's attribute and
+ * make the forbidden alias; set_memory_wc() on the direct map would make
+ * it legal, but page style's pages can outlive the module in a pinner's
+ * hands and would go back to the allocator still WC.  arm64 permits the
+ * mismatched alias (the kernel's own non-coherent DMA remaps so) as long
+ * as the cacheable side is maintained, which the syncs do.
+ */
+static bool cache_possible(u32 cache)
+{
+	return cache == MAPDEMO_DMA_CACHED || !dma_coherent();
+}
+
+pgprot_t mapdemo_cache_prot(pgprot_t prot, u32 cache)
+{
+	switch (cache) {
+	case MAPDEMO_DMA_WC:
+		return pgprot_writecombine(prot);
+	case MAPDEMO_DMA_UNCACHED:
+		return pgprot_noncached(prot);
+	default:
+		return prot;
+	}
 }
 
 static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
@@ -83,6 +137,16 @@ static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
 	else if (mf->dma_style == MAPDEMO_DMA_MIXED)
 		req->flags |= VM_MIXEDMAP;
 	req->vm_ops = &mapdemo_dma_vm_ops;
+	req->cache = mf->dma_cache;
+	/*
+	 * An uncached mapping reads memory, not the caches: write back what
+	 * the direct map holds dirty for this range (the zeroing at load, a
+	 * write()) before the mapping can see it.
+	 */
+	if (req->cache != MAPDEMO_DMA_CACHED)
+		mapdemo_dma_buf_sync(&mapdemo_dma_buffer,
+				     (u64)req->pgoff << PAGE_SHIFT,
+				     (u64)req->pages << PAGE_SHIFT, true);
 	return 0;
 }
 
@@ -95,7 +159,9 @@ static int dma_mmap(struct mapdemo_file *mf, struct mapdemo_map_req *req)
  */
 static ssize_t dma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
+	struct mapdemo_file *mf = iocb->ki_filp->private_data;
 	size_t size = mapdemo_dma_buffer.size, count, done = 0;
+	bool uncached = READ_ONCE(mf->dma_cache) != MAPDEMO_DMA_CACHED;
 	loff_t pos = iocb->ki_pos;
 
 	if (pos < 0)
@@ -106,6 +172,14 @@ static ssize_t dma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 		return write ? -ENOSPC : 0;
 
 	count = min_t(size_t, iov_iter_count(iter), size - pos);
+	/*
+	 * read() and write() go through the cacheable direct map.  A file
+	 * whose mappings are uncached sees memory there: hand the range to
+	 * the CPU first, and back to memory after a write, so that both
+	 * ways of reaching the buffer agree.
+	 */
+	if (uncached)
+		mapdemo_dma_buf_sync(&mapdemo_dma_buffer, pos, count, false);
 	while (done < count) {
 		size_t chunk = min_t(size_t, count - done,
 				     SZ_1M - (pos + done) % SZ_1M);
@@ -119,6 +193,8 @@ static ssize_t dma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 			break;
 		cond_resched();
 	}
+	if (uncached && write && done)
+		mapdemo_dma_buf_sync(&mapdemo_dma_buffer, pos, done, true);
 	if (!done)
 		return signal_pending(current) ? -ERESTARTSYS : -EFAULT;
 	iocb->ki_pos = pos + done;
@@ -155,6 +231,9 @@ void mapdemo_dma_info(struct mapdemo_file *mf, struct mapdemo_info *info)
 	info->dma_style = READ_ONCE(mf->dma_style);
 	if (mapdemo_dma_buffer.nr_pmd_folios)
 		info->flags |= MAPDEMO_INFO_DMA_PAGE_PMDS;
+	info->dma_cache = READ_ONCE(mf->dma_cache);
+	if (dma_pdev && dma_coherent())
+		info->flags |= MAPDEMO_INFO_DMA_COHERENT;
 	/* a bus address is a way into physical memory: root's only */
 	if (mapdemo_dma_buffer.nr_pages && mf->sees_dma_addr) {
 		info->dma_addr = mapdemo_dma_buffer.dma_addr;
@@ -178,6 +257,27 @@ static long ioctl_set_style(struct mapdemo_file *mf, u32 __user *arg)
 		ret = -EBUSY;
 	else
 		WRITE_ONCE(mf->dma_style, style);
+	mutex_unlock(&mf->lock);
+	return ret;
+}
+
+static long ioctl_set_cache(struct mapdemo_file *mf, u32 __user *arg)
+{
+	long ret = 0;
+	u32 cache;
+
+	if (get_user(cache, arg))
+		return -EFAULT;
+	if (cache >= MAPDEMO_DMA_CACHE_NR)
+		return -EINVAL;
+	if (!cache_possible(cache))
+		return -EOPNOTSUPP;
+
+	mutex_lock(&mf->lock);
+	if (mf->mode_fixed)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(mf->dma_cache, cache);
 	mutex_unlock(&mf->lock);
 	return ret;
 }
@@ -206,11 +306,72 @@ long mapdemo_dma_ioctl(struct mapdemo_file *mf, unsigned int cmd,
 	switch (cmd) {
 	case MAPDEMO_IOC_SET_DMA_STYLE:
 		return ioctl_set_style(mf, arg);
+	case MAPDEMO_IOC_SET_DMA_CACHE:
+		return ioctl_set_cache(mf, arg);
 	case MAPDEMO_IOC_SYNC:
 		return ioctl_sync(mf, arg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/*
+ * The device tree's node, if any: the platform device of_platform_populate()
+ * made for it at boot, which no driver binds (so nothing configured its
+ * DMA: really_probe()'s platform_dma_configure() never ran), configured
+ * here from the node as a bus would.
+ */
+static int dma_device_get_of(struct device_node *np)
+{
+	int ret;
+
+	dma_pdev = of_find_device_by_node(np);
+	if (!dma_pdev) {
+		pr_err("no platform device for the %s node\n", MAPDEMO_DT_COMPATIBLE);
+		of_node_put(np);
+		return -ENODEV;
+	}
+	ret = of_dma_configure(&dma_pdev->dev, np, true);
+	if (ret) {
+		pr_err("cannot configure DMA from the %s node: %d\n",
+		       MAPDEMO_DT_COMPATIBLE, ret);
+		put_device(&dma_pdev->dev);
+		dma_pdev = NULL;
+		of_node_put(np);
+		return ret;
+	}
+	dma_np = np;
+	return 0;
+}
+
+static int dma_device_get(void)
+{
+	struct device_node *np;
+	int ret;
+
+	np = of_find_compatible_node(NULL, NULL, MAPDEMO_DT_COMPATIBLE);
+	if (np)
+		return dma_device_get_of(np);
+	dma_pdev = platform_device_register_simple("mapdemo-dma",
+						   PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(dma_pdev)) {
+		ret = PTR_ERR(dma_pdev);
+		dma_pdev = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+static void dma_device_put(void)
+{
+	if (dma_np) {
+		put_device(&dma_pdev->dev);
+		of_node_put(dma_np);
+		dma_np = NULL;
+	} else {
+		platform_device_unregister(dma_pdev);
+	}
+	dma_pdev = NULL;
 }
 
 int mapdemo_dma_init(void)
@@ -229,10 +390,9 @@ int mapdemo_dma_init(void)
 		return -EINVAL;
 	}
 
-	dma_pdev = platform_device_register_simple("mapdemo-dma",
-						   PLATFORM_DEVID_NONE, NULL, 0);
-	if (IS_ERR(dma_pdev))
-		return PTR_ERR(dma_pdev);
+	ret = dma_device_get();
+	if (ret)
+		return ret;
 	/* the buffer may lie anywhere in RAM: the device reaches all of it */
 	ret = dma_set_mask_and_coherent(&dma_pdev->dev, DMA_BIT_MASK(64));
 	if (ret) {
@@ -255,12 +415,12 @@ int mapdemo_dma_init(void)
 	return 0;
 
 err_pdev:
-	platform_device_unregister(dma_pdev);
+	dma_device_put();
 	return ret;
 }
 
 void mapdemo_dma_exit(void)
 {
 	mapdemo_dma_buf_free(&mapdemo_dma_buffer);
-	platform_device_unregister(dma_pdev);
+	dma_device_put();
 }

@@ -26,6 +26,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-map-ops.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/memory_hotplug.h>
@@ -36,6 +37,7 @@
 #include "compat.h"
 #include "dma.h"
 #include "dma_buf.h"
+#include "trace.h"
 
 #define PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
@@ -194,6 +196,8 @@ int mapdemo_dma_buf_sync(struct mapdemo_dma_buf *buf, u64 offset, u64 length,
 {
 	if (!length)
 		return 0;
+	trace_mapdemo_dma_sync(offset, length, for_device,
+			       dev_is_dma_coherent(buf->dev));
 	if (for_device)
 		dma_sync_single_for_device(buf->dev, buf->dma_addr + offset,
 					   length, DMA_BIDIRECTIONAL);

@@ -285,6 +285,16 @@ static long mapdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
 		return mapdemo_dma_ioctl(mf, cmd, uarg);
+	case MAPDEMO_IOC_SET_DMA_CACHE:
+		/*
+		 * A wc or uncached file's mmap and read() sync the buffer,
+		 * and a sync for the CPU on a non-coherent device discards
+		 * cache lines another opener may have written: as for
+		 * MAPDEMO_IOC_SYNC, a file open for writing only.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		return mapdemo_dma_ioctl(mf, cmd, uarg);
 	case MAPDEMO_IOC_SET_DMA_STYLE:
 		/* the style, like the mode, is the opener's own */
 		return mapdemo_dma_ioctl(mf, cmd, uarg);

@@ -47,6 +47,7 @@ struct mapdemo_file {
 	struct mutex lock;
 	u32 mode;
 	u32 dma_style;		/* enum mapdemo_dma_style; fixed like @mode */
+	u32 dma_cache;		/* enum mapdemo_dma_cache; fixed like @mode */
 	bool mode_fixed;
 	/*
 	 * The opener had CAP_SYS_ADMIN: the file may tell the DMA buffer's
@@ -70,7 +71,11 @@ struct mapdemo_map_req {
 	unsigned long pgoff;
 	unsigned long pages;
 	const struct vm_operations_struct *vm_ops;
+	u32 cache;		/* enum mapdemo_dma_cache of the mapping's PTEs */
 };
+
+/* @prot with the CPU cache attribute @cache (dma.c) */
+pgprot_t mapdemo_cache_prot(pgprot_t prot, u32 cache);
 
 /* main.c: set up the mapping @req of the open file @mf */
 int mapdemo_map(struct mapdemo_file *mf, struct mapdemo_map_req *req);

@@ -24,6 +24,7 @@ int mapdemo_setup_mmap_prepare(struct vm_area_desc *desc)
 		return ret;
 	mapdemo_desc_set_flags(desc, req.flags);
 	desc->vm_ops = req.vm_ops;
+	desc->page_prot = mapdemo_cache_prot(desc->page_prot, req.cache);
 	/* the core takes over the reference a new file came with */
 	desc->vm_file = req.file;
 	return 0;

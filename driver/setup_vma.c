@@ -25,6 +25,7 @@ int mapdemo_setup_mmap(struct file *file, struct vm_area_struct *vma)
 	vm_flags_mod(vma, req.flags & ~vma->vm_flags,
 		     vma->vm_flags & ~req.flags);
 	vma->vm_ops = req.vm_ops;
+	vma->vm_page_prot = mapdemo_cache_prot(vma->vm_page_prot, req.cache);
 	if (req.file != file) {
 		vma_set_file(vma, req.file);
 		fput(req.file);

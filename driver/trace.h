@@ -52,6 +52,29 @@ MAPDEMO_FAULT_EVENT(mapdemo_mkwrite);
 /* a fault answered with SIGBUS */
 MAPDEMO_FAULT_EVENT(mapdemo_sigbus);
 
+/*
+ * dma mode: a range of the buffer handed to the CPU or to the device,
+ * whoever asked (MAPDEMO_IOC_SYNC, read/write or mmap of an uncached
+ * file).  @coherent: the device is DMA-coherent, so the DMA API did no
+ * cache maintenance for it.
+ */
+TRACE_EVENT(mapdemo_dma_sync,
+	    TP_PROTO(u64 offset, u64 length, bool for_device, bool coherent),
+	    TP_ARGS(offset, length, for_device, coherent),
+	    TP_STRUCT__entry(__field(u64, offset)
+			     __field(u64, length)
+			     __field(bool, for_device)
+			     __field(bool, coherent)),
+	    TP_fast_assign(__entry->offset = offset;
+			   __entry->length = length;
+			   __entry->for_device = for_device;
+			   __entry->coherent = coherent;),
+	    TP_printk("offset=%llu length=%llu dir=%s coherent=%d",
+		      __entry->offset, __entry->length,
+		      __entry->for_device ? "device" : "cpu",
+		      __entry->coherent)
+);
+
 #endif /* _MAPDEMO_TRACE_H */
 
 /* This part must be outside the include guard. */

@@ -212,6 +212,37 @@ qemu_base() {
 		-display none -m "${GUEST_MEM:-2048}" -smp "${GUEST_CPUS:-2}"
 }
 
+# DMA_DT=coherent|noncoherent (arm64 guests): boot with virt's own device
+# tree, dumped by qemu for this machine (-M virt,dumpdtb=), plus a node
+# compatible with "mapdemo,dma-buffer", with or without "dma-coherent".
+# The driver then maps its DMA buffer for the device the kernel made for
+# that node (of_dma_configure()), as on a board whose firmware describes
+# it; without DMA_DT it uses a platform device of its own, which arm64
+# takes as not coherent.  The guest learns the choice as MAPDEMO_DMA_DT.
+# Prints qemu's -dtb argument (nothing without DMA_DT).
+dma_dt_args() {
+	local dir=$1 accel=$2 dtb
+	case ${DMA_DT:-} in
+	'') return 0 ;;
+	coherent|noncoherent) ;;
+	*) die "DMA_DT=$DMA_DT: not coherent or noncoherent" ;;
+	esac
+	[ "$GUEST_ARCH" = arm64 ] ||
+		die "DMA_DT=$DMA_DT: arm64 guests only (an x86 guest has no device tree, and every x86 device is coherent)"
+	command -v fdtput >/dev/null || die "DMA_DT needs fdtput (apt-get install device-tree-compiler)"
+	dtb=$dir/virt.dtb
+	$(qemu_base "$accel") -accel "$accel" -machine "dumpdtb=$dtb" >/dev/null 2>&1 ||
+		die "qemu could not dump the virt machine's device tree"
+	fdtput -c "$dtb" /mapdemo-dma &&
+		fdtput -t s "$dtb" /mapdemo-dma compatible mapdemo,dma-buffer ||
+		die "fdtput could not add the mapdemo-dma node to $dtb"
+	if [ "$DMA_DT" = coherent ]; then
+		fdtput "$dtb" /mapdemo-dma dma-coherent || die "fdtput could not mark $dtb's node dma-coherent"
+	fi
+	echo "mapdemo: device tree with a $DMA_DT mapdemo-dma node" >&2
+	echo "-dtb $dtb"
+}
+
 # Decide between KVM and TCG.  /dev/kvm can exist and still hang a guest,
 # so a short probe boot must reach the guest's init.  Cached per kernel;
 # ACCEL=kvm or ACCEL=tcg skips the probe.
@@ -275,8 +306,11 @@ boot_guest() {
 	# hands out pages unzeroed from the suite's zeroing tests.
 	# GUEST_ZEROING= (empty) keeps the kernel's default (make bench).
 	local append="console=$console loglevel=7 oops=panic panic=-1 ${GUEST_ZEROING-init_on_alloc=0} ${KERNEL_CMDLINE:-}"
+	local dtb
+	dtb=$(dma_dt_args "$workdir" "$accel") || return 1
+	[ -z "${DMA_DT:-}" ] || append="$append MAPDEMO_DMA_DT=$DMA_DT"
 	if [ "$mode" = interactive ]; then
-		$(qemu_base "$accel") -accel "$accel" -kernel "$VMLINUZ" \
+		$(qemu_base "$accel") -accel "$accel" -kernel "$VMLINUZ" $dtb \
 			-initrd "$initrd" -append "$append" \
 			-serial mon:stdio -chardev "file,id=out,path=$workdir/out.log" \
 			$(arch_out_args "$GUEST_ARCH" out)
@@ -284,7 +318,7 @@ boot_guest() {
 	fi
 	{
 		timeout "$limit" $(qemu_base "$accel") ${QEMU_EXTRA_ARGS:-} -accel "$accel" \
-			-kernel "$VMLINUZ" -initrd "$initrd" -append "$append" \
+			-kernel "$VMLINUZ" $dtb -initrd "$initrd" -append "$append" \
 			-serial "file:$workdir/kernel.log" \
 			-chardev stdio,id=out,signal=off $(arch_out_args "$GUEST_ARCH" out) \
 			< /dev/null

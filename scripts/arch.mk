@@ -28,6 +28,6 @@ CC := scripts/cross-cc arm64
 AR := aarch64-linux-gnu-ar
 KSELFTEST_ARCH := arm64
 # the cross binutils (the compiler itself lives in a chroot) and the
-# emulator
-ARCH_DEPS := binutils-aarch64-linux-gnu qemu-system-arm
+# emulator; fdtput for DMA_DT (qemu/lib.sh)
+ARCH_DEPS := binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
 endif

@@ -142,6 +142,20 @@ tap $? "map --dma-style mixd: a usage error naming the styles"
 run 1 map --mode dma --flags private && has 'Invalid argument' $err
 tap $? "map --mode dma --flags private: EINVAL, exit 1"
 
+# the cache attribute: wc and uncached only where the device is not
+# coherent (info says which; x86: never)
+run 0 info && has '^dma cache *cached$' $out && has '^dma coherent *\(yes\|no\)$' $out
+tap $? "info shows the dma cache attribute and the device's coherence"
+if has '^dma coherent *yes$' $out > /dev/null; then
+	run 1 map --mode dma --dma-cache wc --length 4K && has '^mapdemo: map: --dma-cache wc: Operation not supported$' $err
+	tap $? "map --dma-cache wc on a coherent device: EOPNOTSUPP, exit 1"
+else
+	run 0 map --mode dma --dma-cache uncached --length $((2 * pg)) --touch read && [ "$(byte_at dma $pg)" = 5a ]
+	tap $? "map --dma-cache uncached on a non-coherent device: the same buffer"
+fi
+run 2 map --mode dma --dma-cache wb && has "not cached, wc or uncached" $err
+tap $? "map --dma-cache wb: a usage error naming the attributes"
+
 sleep 3600 3< /dev/mapdemo &
 holder=$!
 sleep 1

@@ -34,6 +34,7 @@ MAN_ALIASES := \
 	mapdemo_reset:mapdemo_resize \
 	mapdemo_reset:mapdemo_sync \
 	mapdemo_reset:mapdemo_set_dma_style \
+	mapdemo_reset:mapdemo_set_dma_cache \
 	mapdemo_map:mapdemo_unmap \
 	mapdemo_parse_prot:mapdemo_parse_map_flags \
 	mapdemo_parse_prot:mapdemo_word_length \
@@ -43,6 +44,8 @@ MAN_ALIASES := \
 	mapdemo_parse_prot:mapdemo_mode_name \
 	mapdemo_parse_prot:mapdemo_parse_dma_style \
 	mapdemo_parse_prot:mapdemo_dma_style_name \
+	mapdemo_parse_prot:mapdemo_parse_dma_cache \
+	mapdemo_parse_prot:mapdemo_dma_cache_name \
 	mapdemo_parse_prot:mapdemo_parse_access \
 	mapdemo_parse_prot:mapdemo_access_name \
 	mapdemo_parse_prot:mapdemo_parse_size \

@@ -32,6 +32,19 @@ enum mapdemo_dma_style {
 	MAPDEMO_DMA_STYLE_NR
 };
 
+/*
+ * The CPU's cache attribute of a file's dma mappings, chosen before its
+ * first mmap like the style.  Refused (-EOPNOTSUPP) where the driver
+ * cannot give it without aliasing the buffer's pages with conflicting
+ * attributes (x86 with PAT: every choice but CACHED); see mapdemo(4).
+ */
+enum mapdemo_dma_cache {
+	MAPDEMO_DMA_CACHED	= 0,	/* write-back; MAPDEMO_IOC_SYNC keeps it coherent */
+	MAPDEMO_DMA_WC		= 1,	/* write-combined (arm64: Normal non-cacheable) */
+	MAPDEMO_DMA_UNCACHED	= 2,	/* uncached (arm64: Device-nGnRnE) */
+	MAPDEMO_DMA_CACHE_NR
+};
+
 struct mapdemo_info {
 	__u32 mode;		/* this file's mode */
 	__u32 page_size;
@@ -41,13 +54,20 @@ struct mapdemo_info {
 	__u64 max_pages;	/* cap on pages the driver allocates in all */
 	__u32 dma_style;	/* enum mapdemo_dma_style */
 	__u32 flags;		/* MAPDEMO_INFO_* */
-	__u64 reserved[4];
+	__u32 dma_cache;	/* enum mapdemo_dma_cache (was reserved: 0 is CACHED) */
+	__u32 reserved32;	/* zero */
+	__u64 reserved[3];
 };
 
 #define MAPDEMO_INFO_ALLOW_EXEC		0x1U
 #define MAPDEMO_INFO_DMA_ADDR_VALID	0x2U
 /* dma: the buffer's whole PMDs are folios, which page style maps by PMD */
 #define MAPDEMO_INFO_DMA_PAGE_PMDS	0x4U
+/*
+ * The buffer's device is DMA-coherent: MAPDEMO_IOC_SYNC does no cache
+ * maintenance.
+ */
+#define MAPDEMO_INFO_DMA_COHERENT	0x8U
 
 enum mapdemo_stats_scope {
 	MAPDEMO_STATS_DEVICE	= 0,	/* every file of the device */
@@ -99,5 +119,7 @@ struct mapdemo_sync {
 #define MAPDEMO_IOC_SYNC	_IOW(MAPDEMO_IOC_MAGIC, 0x06, struct mapdemo_sync)
 /* dma mode: enum mapdemo_dma_style of this file, before its first mmap */
 #define MAPDEMO_IOC_SET_DMA_STYLE _IOW(MAPDEMO_IOC_MAGIC, 0x07, __u32)
+/* dma mode: enum mapdemo_dma_cache of this file, before its first mmap */
+#define MAPDEMO_IOC_SET_DMA_CACHE _IOW(MAPDEMO_IOC_MAGIC, 0x08, __u32)
 
 #endif /* _UAPI_MAPDEMO_H */

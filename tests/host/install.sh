@@ -30,7 +30,7 @@ tap "$(readelf -d "$u/lib/libmapdemo.so.1" | grep -q 'SONAME.*\[libmapdemo.so.1\
 # the functions the header declares, the library exports and the man pages describe
 grep -o '\bmapdemo_[a-z_]*(' "$u/include/libmapdemo.h" | tr -d '(' | sort -u > "$work/declared"
 nm -D --defined-only "$u/lib/libmapdemo.so.1" | awk '$2 == "T" { print $3 }' | sort -u > "$work/exported"
-tap "$(grep -qv '@@LIBMAPDEMO_1\.[01]$' "$work/exported"; [ $? -eq 1 ]; echo $?)" "every exported symbol is versioned LIBMAPDEMO_1.0 or 1.1"
+tap "$(grep -qv '@@LIBMAPDEMO_1\.[012]$' "$work/exported"; [ $? -eq 1 ]; echo $?)" "every exported symbol is versioned LIBMAPDEMO_1.0, 1.1 or 1.2"
 tap "$(grep '^mapdemo_matrix_\|^mapdemo_cell_' "$work/exported" | grep -qv '@@LIBMAPDEMO_1\.1$'; [ $? -eq 1 ]; echo $?)" "the matrix functions are LIBMAPDEMO_1.1, the release that added them"
 sed -i 's/@.*//' "$work/exported"
 tap "$(cmp -s "$work/declared" "$work/exported"; echo $?)" "the library exports exactly the functions the header declares$(
@@ -54,7 +54,7 @@ tap $? "the installed header compiles as C++"
 pc() { PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$u/lib/pkgconfig pkg-config "$@" | sed 's/ *$//'; }
 tap "$([ "$(pc --cflags mapdemo)" = "-I$u/include" ] &&
 	[ "$(pc --libs mapdemo)" = "-L$u/lib -lmapdemo" ] &&
-	[ "$(pc --modversion mapdemo)" = 1.1.0 ]; echo $?)" "mapdemo.pc gives the installed paths"
+	[ "$(pc --modversion mapdemo)" = 1.2.0 ]; echo $?)" "mapdemo.pc gives the installed paths"
 read -ra flags <<< "$(pc --cflags --libs mapdemo)"
 rc=1
 ok cc -Wall -Wextra -Werror -o "$work/t" "$work/t.c" "${flags[@]}" -Wl,-rpath,"$u/lib" && "$work/t" && rc=0

@@ -47,6 +47,8 @@ static int info_run(int argc, char **argv)
 	printf("dma size      %" PRIu64 "\n", (uint64_t)info.dma_size);
 	printf("dma style     %s\n", mapdemo_dma_style_name((int)info.dma_style) ?: "?");
 	printf("page PMDs     %s\n", info.flags & MAPDEMO_INFO_DMA_PAGE_PMDS ? "yes" : "no");
+	printf("dma cache     %s\n", mapdemo_dma_cache_name((int)info.dma_cache) ?: "?");
+	printf("dma coherent  %s\n", info.flags & MAPDEMO_INFO_DMA_COHERENT ? "yes" : "no");
 	if (info.flags & MAPDEMO_INFO_DMA_ADDR_VALID)
 		printf("dma address   %#" PRIx64 "\n", (uint64_t)info.dma_addr);
 	printf("max pages     %" PRIu64 "\n", (uint64_t)info.max_pages);

@@ -31,6 +31,8 @@ static void map_help(void)
 	     "                     fill=BYTE stores BYTE, changing the device)\n"
 	     "  --probe ACCESS     read, write or exec: report each page's outcome\n"
 	     "  --dma-style STYLE  pfn, page or mixed (dma mode)\n"
+	     "  --dma-cache ATTR   cached, wc or uncached (dma mode; wc and uncached\n"
+	     "                     need a device that is not DMA-coherent)\n"
 	     "  --readonly         open the device O_RDONLY\n\n"
 	     "exit status: 0 done, 1 the operation failed, 2 usage error");
 }
@@ -48,6 +50,7 @@ struct map_opts {
 	unsigned char fill;	/* the byte --touch fill=BYTE stores */
 	int probe;		/* -1 none, else enum mapdemo_access */
 	int dma_style;		/* -1 the module's */
+	int dma_cache;		/* -1 the default (cached) */
 	int oflags;
 };
 
@@ -80,6 +83,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 		{ "touch", required_argument, NULL, 't' },
 		{ "probe", required_argument, NULL, 'P' },
 		{ "dma-style", required_argument, NULL, 'd' },
+		{ "dma-cache", required_argument, NULL, 'c' },
 		{ "readonly", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -88,7 +92,7 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 	*o = (struct map_opts){
 		.mode = MAPDEMO_MODE_DEFAULT, .length = 65536,
 		.prot = PROT_READ | PROT_WRITE, .flags = MAP_SHARED,
-		.touch = MAPDEMO_ACCESS_WRITE, .probe = -1, .dma_style = -1,
+		.touch = MAPDEMO_ACCESS_WRITE, .probe = -1, .dma_style = -1, .dma_cache = -1,
 		.oflags = O_RDWR,
 	};
 	opterr = 0;
@@ -125,6 +129,11 @@ static int parse_opts(int argc, char **argv, struct map_opts *o)
 			o->dma_style = mapdemo_parse_dma_style(optarg);
 			if (o->dma_style < 0)
 				return fail(EXIT_USAGE, "map: --dma-style '%s': not pfn, page or mixed", optarg);
+			break;
+		case 'c':
+			o->dma_cache = mapdemo_parse_dma_cache(optarg);
+			if (o->dma_cache < 0)
+				return fail(EXIT_USAGE, "map: --dma-cache '%s': not cached, wc or uncached", optarg);
 			break;
 		case 'r':
 			o->oflags = O_RDONLY;
@@ -279,6 +288,14 @@ static int map_run(int argc, char **argv)
 			mapdemo_device_close(&dev);
 			return fail(EXIT_FAILED, "map: --dma-style %s: %s",
 				    mapdemo_dma_style_name(o.dma_style), strerror(-ret));
+		}
+	}
+	if (o.dma_cache >= 0) {
+		ret = mapdemo_set_dma_cache(&dev, o.dma_cache);
+		if (ret) {
+			mapdemo_device_close(&dev);
+			return fail(EXIT_FAILED, "map: --dma-cache %s: %s",
+				    mapdemo_dma_cache_name(o.dma_cache), strerror(-ret));
 		}
 	}
 	mapdemo_format_prot(o.prot, prot_s, sizeof(prot_s));

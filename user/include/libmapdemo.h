@@ -34,7 +34,7 @@ extern "C" {
 
 /* The release this header belongs to. */
 #define MAPDEMO_VERSION_MAJOR	1
-#define MAPDEMO_VERSION_MINOR	1
+#define MAPDEMO_VERSION_MINOR	2
 #define MAPDEMO_VERSION_PATCH	0
 
 /* A release as one number that compares in order: 0x010000 is 1.0.0. */
@@ -183,6 +183,17 @@ int mapdemo_sync(struct mapdemo_device *dev, uint64_t offset, uint64_t length,
  */
 int mapdemo_set_dma_style(struct mapdemo_device *dev, int style);
 
+/*
+ * DMA mode: the CPU cache attribute of this file's mappings, an enum
+ * mapdemo_dma_cache (MAPDEMO_DMA_CACHED, _WC or _UNCACHED); set before
+ * the file's first mmap.  Returns 0, -EINVAL for an unknown attribute,
+ * -EOPNOTSUPP for WC or UNCACHED on a DMA-coherent device (every x86
+ * device: mapdemo(4) says why), -EBUSY once mmap() has reached the file,
+ * -ENOTTY from a module without it, -EBADF (also for a file not open for
+writing: such a file's syncs change what other openers see).  Since 1.2.
+ */
+int mapdemo_set_dma_cache(struct mapdemo_device *dev, int cache);
+
 /* ---- mappings: mapdemo_map(3) ---- */
 
 struct mapdemo_mapping {
@@ -259,6 +270,9 @@ int mapdemo_parse_mode(const char *s);
 const char *mapdemo_mode_name(int mode);
 int mapdemo_parse_dma_style(const char *s);
 const char *mapdemo_dma_style_name(int style);
+/* "cached", "wc", "uncached"; since 1.2 */
+int mapdemo_parse_dma_cache(const char *s);
+const char *mapdemo_dma_cache_name(int cache);
 int mapdemo_parse_access(const char *s);
 const char *mapdemo_access_name(int access);
 

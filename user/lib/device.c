@@ -128,3 +128,12 @@ int mapdemo_set_dma_style(struct mapdemo_device *dev, int style)
 		return -EINVAL;
 	return dev_ioctl(dev, MAPDEMO_IOC_SET_DMA_STYLE, &s);
 }
+
+int mapdemo_set_dma_cache(struct mapdemo_device *dev, int cache)
+{
+	__u32 c = (__u32)cache;
+
+	if (cache < 0 || cache >= MAPDEMO_DMA_CACHE_NR)
+		return -EINVAL;
+	return dev_ioctl(dev, MAPDEMO_IOC_SET_DMA_CACHE, &c);
+}

@@ -74,6 +74,12 @@ static const char *const mode_names[MAPDEMO_MODE_NR] = {
 	[MAPDEMO_MODE_DMA] = "dma",
 };
 
+static const char *const dma_cache_names[MAPDEMO_DMA_CACHE_NR] = {
+	[MAPDEMO_DMA_CACHED] = "cached",
+	[MAPDEMO_DMA_WC] = "wc",
+	[MAPDEMO_DMA_UNCACHED] = "uncached",
+};
+
 static const char *const dma_style_names[MAPDEMO_DMA_STYLE_NR] = {
 	[MAPDEMO_DMA_PFN] = "pfn",
 	[MAPDEMO_DMA_PAGE] = "page",
@@ -356,6 +362,16 @@ int mapdemo_parse_dma_style(const char *s)
 const char *mapdemo_dma_style_name(int style)
 {
 	return index_name(dma_style_names, NAMES_NR(dma_style_names), style);
+}
+
+int mapdemo_parse_dma_cache(const char *s)
+{
+	return name_index(dma_cache_names, NAMES_NR(dma_cache_names), s);
+}
+
+const char *mapdemo_dma_cache_name(int cache)
+{
+	return index_name(dma_cache_names, NAMES_NR(dma_cache_names), cache);
 }
 
 int mapdemo_parse_access(const char *s)
