@@ -22,12 +22,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include "dma_util.h"
 
-#define TRACEFS "/sys/kernel/tracing"
 
 /* Is the guest's DMA device expected to be coherent? */
 static bool want_coherent(void)
@@ -149,40 +147,7 @@ Test(dma_cache, every_style_maps_wc_and_uncached_on_a_noncoherent_device)
 	}
 }
 
-static void put(const char *file, const char *val)
-{
-	char path[256];
-	int fd;
 
-	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(write(fd, val, strlen(val)), (ssize_t)strlen(val),
-		     "%s: %s", path, strerror(errno));
-	close(fd);
-}
-
-static char *read_trace(void)
-{
-	size_t cap = 1 << 20, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-	int fd = open(TRACEFS "/trace", O_RDONLY);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_not_null(buf);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 4096) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-	}
-	close(fd);
-	buf[len] = 0;
-	return buf;
-}
 
 /* Lines of @trace that contain every one of @a, @b (NULL: any) */
 static unsigned int count_lines(const char *trace, const char *a, const char *b)
@@ -226,18 +191,16 @@ Test(dma_cache, syncs_happen_on_the_range_in_the_direction)
 	void *p;
 
 	memset(buf, 0x5a, sizeof(buf));
-	if (access(TRACEFS "/trace", F_OK))
-		cr_assert_eq(mount("tracefs", TRACEFS, "tracefs", 0, NULL), 0,
-			     "mount tracefs: %s", strerror(errno));
+	tracefs_ready();
 	kev = kernel_dma_events();
-	put("tracing_on", "0");
-	put("trace", "");
-	put("events/mapdemo/mapdemo_dma_sync/enable", "1");
+	tracefs_put("tracing_on", "0");
+	tracefs_put("trace", "");
+	tracefs_put("events/mapdemo/mapdemo_dma_sync/enable", "1");
 	if (kev) {
-		put("events/dma/dma_sync_single_for_cpu/enable", "1");
-		put("events/dma/dma_sync_single_for_device/enable", "1");
+		tracefs_put("events/dma/dma_sync_single_for_cpu/enable", "1");
+		tracefs_put("events/dma/dma_sync_single_for_device/enable", "1");
 	}
-	put("tracing_on", "1");
+	tracefs_put("tracing_on", "1");
 
 	cr_assert_eq(mapdemo_sync(&dev, page_size, 3 * page_size + 5,
 				  MAPDEMO_SYNC_FOR_CPU), 0);
@@ -261,13 +224,13 @@ Test(dma_cache, syncs_happen_on_the_range_in_the_direction)
 		device += 2;
 		events += 4;
 	}
-	put("tracing_on", "0");
-	put("events/mapdemo/mapdemo_dma_sync/enable", "0");
+	tracefs_put("tracing_on", "0");
+	tracefs_put("events/mapdemo/mapdemo_dma_sync/enable", "0");
 	if (kev) {
-		put("events/dma/dma_sync_single_for_cpu/enable", "0");
-		put("events/dma/dma_sync_single_for_device/enable", "0");
+		tracefs_put("events/dma/dma_sync_single_for_cpu/enable", "0");
+		tracefs_put("events/dma/dma_sync_single_for_device/enable", "0");
 	}
-	trace = read_trace();
+	trace = tracefs_read_trace();
 
 	cr_assert_eq(count_lines(trace, "mapdemo_dma_sync:", NULL), events,
 		     "%u sync events, expected %u:\n%s",

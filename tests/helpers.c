@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,3 +105,46 @@ bool kernel_maps_pmds(void)
 }
 
 
+
+void tracefs_ready(void)
+{
+	if (access(TRACEFS "/trace", F_OK) == 0)
+		return;
+	cr_assert_eq(mount("tracefs", TRACEFS, "tracefs", 0, NULL), 0,
+		     "mount tracefs: %s", strerror(errno));
+}
+
+void tracefs_put(const char *file, const char *val)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), TRACEFS "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(write(fd, val, strlen(val)), (ssize_t)strlen(val),
+		     "%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+char *tracefs_read_trace(void)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd = open(TRACEFS "/trace", O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_not_null(buf);
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (cap - len < 4096) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+	}
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}

@@ -49,4 +49,12 @@ bool kernel_at_least(unsigned int major, unsigned int minor);
 /* The kernel has transparent huge pages: PMD mappings (not PREEMPT_RT). */
 bool kernel_maps_pmds(void);
 
+#define TRACEFS "/sys/kernel/tracing"
+/* Mount tracefs where it is not yet. */
+void tracefs_ready(void);
+/* Write @val to TRACEFS/@file, truncating it. */
+void tracefs_put(const char *file, const char *val);
+/* The whole of TRACEFS/trace, NUL-terminated; free() it. */
+char *tracefs_read_trace(void);
+
 #endif

@@ -9,35 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "dma_util.h"
 
-#define TRACEFS "/sys/kernel/tracing"
 
-static void put(const char *file, const char *val)
-{
-	char path[256];
-	int fd;
 
-	snprintf(path, sizeof(path), TRACEFS "/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(write(fd, val, strlen(val)), (ssize_t)strlen(val),
-		     "%s: %s", path, strerror(errno));
-	close(fd);
-}
-
-static void tracefs_ready(void)
-{
-	if (access(TRACEFS "/trace", F_OK) == 0)
-		return;
-	cr_assert_eq(mount("tracefs", TRACEFS, "tracefs", 0, NULL), 0,
-		     "mount tracefs: %s", strerror(errno));
-}
 
 /* Occurrences of "mapdemo_@name:" in the trace. */
 static unsigned long count_event(const char *trace, const char *name)
@@ -54,27 +33,6 @@ static unsigned long count_event(const char *trace, const char *name)
 	return n;
 }
 
-static char *read_trace(void)
-{
-	size_t cap = 1 << 20, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-	int fd = open(TRACEFS "/trace", O_RDONLY);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_not_null(buf);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 4096) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-	}
-	close(fd);
-	buf[len] = 0;
-	return buf;
-}
 
 /* Every kind of fault event the driver has, at least once each. */
 static void access_pattern(void)
@@ -142,17 +100,17 @@ Test(trace, events_match_the_counters, .init = dma_two_pmds,
 	size_t i;
 
 	tracefs_ready();
-	put("tracing_on", "0");
-	put("trace", "");
-	put("buffer_size_kb", "4096");
-	put("events/mapdemo/enable", "1");
-	put("tracing_on", "1");
+	tracefs_put("tracing_on", "0");
+	tracefs_put("trace", "");
+	tracefs_put("buffer_size_kb", "4096");
+	tracefs_put("events/mapdemo/enable", "1");
+	tracefs_put("tracing_on", "1");
 	a = device_stats();
 	access_pattern();
 	b = device_stats();
-	put("tracing_on", "0");
-	put("events/mapdemo/enable", "0");
-	trace = read_trace();
+	tracefs_put("tracing_on", "0");
+	tracefs_put("events/mapdemo/enable", "0");
+	trace = tracefs_read_trace();
 
 	const struct {
 		const char *name;
