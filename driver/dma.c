@@ -241,29 +241,36 @@ void mapdemo_dma_info(struct mapdemo_file *mf, struct mapdemo_info *info)
 	}
 }
 
-static long ioctl_set_style(struct mapdemo_file *mf, u32 __user *arg)
+/*
+ * Set @field of @mf (its style or cache attribute) to @val.  mf->lock:
+ * like the mode, both are fixed by the file's first mmap call.
+ */
+static long set_until_mmap(struct mapdemo_file *mf, u32 *field, u32 val)
 {
 	long ret = 0;
+
+	mutex_lock(&mf->lock);
+	if (mf->mode_fixed)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(*field, val);
+	mutex_unlock(&mf->lock);
+	return ret;
+}
+
+static long ioctl_set_style(struct mapdemo_file *mf, u32 __user *arg)
+{
 	u32 style;
 
 	if (get_user(style, arg))
 		return -EFAULT;
 	if (style >= MAPDEMO_DMA_STYLE_NR)
 		return -EINVAL;
-
-	/* mf->lock: the style, like the mode, is fixed by the first mmap call */
-	mutex_lock(&mf->lock);
-	if (mf->mode_fixed)
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(mf->dma_style, style);
-	mutex_unlock(&mf->lock);
-	return ret;
+	return set_until_mmap(mf, &mf->dma_style, style);
 }
 
 static long ioctl_set_cache(struct mapdemo_file *mf, u32 __user *arg)
 {
-	long ret = 0;
 	u32 cache;
 
 	if (get_user(cache, arg))
@@ -272,14 +279,7 @@ static long ioctl_set_cache(struct mapdemo_file *mf, u32 __user *arg)
 		return -EINVAL;
 	if (!cache_possible(cache))
 		return -EOPNOTSUPP;
-
-	mutex_lock(&mf->lock);
-	if (mf->mode_fixed)
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(mf->dma_cache, cache);
-	mutex_unlock(&mf->lock);
-	return ret;
+	return set_until_mmap(mf, &mf->dma_cache, cache);
 }
 
 static long ioctl_sync(struct mapdemo_file *mf, struct mapdemo_sync __user *arg)
