@@ -35,6 +35,8 @@
 #                  results.json and tests/bench/cost-per-page.png
 #   make bench-matrix  make bench on 6.1, 6.12 and newest, and their
 #                  comparison in tests/bench/kernels/
+#   make profile   perf in the guest on the fault paths that miss their
+#                  goals: tests/bench/profiles/SERIES.md (amd64)
 #   make check-debug   the suite and fault injection on a KASAN, lockdep,
 #                  kmemleak kernel built once from the series' linux-source
 #                  (KERNEL=6.1, the default, or newest) with its own compiler
@@ -73,7 +75,7 @@ include scripts/arch.mk
 
 # A bad selector stops make before anything is built or fetched, with the
 # one line qemu/kernel-fetch --check prints (the defaults are good).
-KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench \
+KERNEL_GOALS := all build kernel guest-module lint check check-kernel demo shell bench profile \
 	check-debug
 ifneq ($(filter $(KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifneq ($(SELECTED)$(ACCEL),)
@@ -118,7 +120,7 @@ CLI := $(B)/bin/mapdemo
 
 .PHONY: all build deps kernel guest-module module modules_install module-clean dkms-check deb deb-deps deb-check check-box image check-image user tests lint check check-kernel demo \
 	shell clean install uninstall host-check example bench bench-deps \
-	debug-tests check-debug check-matrix bench-matrix
+	debug-tests check-debug check-matrix bench-matrix profile
 .DELETE_ON_ERROR:
 
 all: build
@@ -312,6 +314,11 @@ bench: bench-deps build
 # comparison of them in tests/bench/kernels/
 bench-matrix: bench-deps
 	@qemu/bench-matrix
+
+# perf record in the guest on the figures that miss their goals
+profile: build
+	@scripts/deps linux-perf
+	@qemu/profile
 
 shell: deps build
 	@qemu/shell

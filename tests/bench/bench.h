@@ -181,4 +181,7 @@ void bench_callrate(void);
 void bench_sweep(FILE *plot);
 void sweep_print(FILE *out);
 
+/* workload.c: one access pattern, untimed; an exit status */
+int workload_run(const char *spec, size_t len, int reps);
+
 #endif

@@ -7,6 +7,10 @@
  * usage: mapdemo-bench [--quick] [--reps N] [--only SECTION,...]
  *                      [--accel NAME] [--clock wall|icount]
  *                      [--host-cpu TEXT] [--json FILE] [--plot FILE]
+ *        mapdemo-bench --workload BACKING:SHARING:ACCESS [--size MIB]
+ *                      [--reps N]
+ * The second form runs one access pattern untimed, for a profiler
+ * (workload.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -34,6 +38,8 @@ struct bench_config cfg = {
 size_t page_size, pmd_size;
 static const char *only;	/* comma list of sections to run, or all */
 static int reps_given;
+static const char *workload;	/* --workload's spec, or NULL */
+static size_t workload_len = 64 * MiB;
 
 static void quick(void)
 {
@@ -49,6 +55,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: mapdemo-bench [--quick] [--reps N] [--only SECTION,...] [--accel NAME]\n"
 		     "                     [--clock wall|icount] [--host-cpu TEXT] [--json FILE] [--plot FILE]\n"
+		     "       mapdemo-bench --workload BACKING:SHARING:ACCESS [--size MIB] [--reps N]\n"
 		     "sections: first_touch faults populate bandwidth callrate sweep\n");
 }
 
@@ -63,9 +70,13 @@ static void parse(int argc, char **argv)
 		{ "host-cpu", required_argument, NULL, 'c' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "size", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char *end;
+	long mib;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -86,6 +97,16 @@ static void parse(int argc, char **argv)
 		case 'c': cfg.host_cpu = optarg; break;
 		case 'j': cfg.json_path = optarg; break;
 		case 'p': cfg.plot_path = optarg; break;
+		case 'w': workload = optarg; break;
+		case 's':
+			mib = strtol(optarg, &end, 10);
+			if (*end || mib < 1 || mib > 4096) {
+				fprintf(stderr, "mapdemo-bench: --size %s: not 1..4096 (MiB)\n",
+					optarg);
+				exit(2);
+			}
+			workload_len = (size_t)mib * MiB;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -202,6 +223,11 @@ int main(int argc, char **argv)
 	pmd_size = page_size / 8 * page_size;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pin_to_cpu0();
+	if (workload) {
+		backing_probe(workload_len);
+		return workload_run(workload, workload_len,
+				    reps_given ? cfg.reps : 1);
+	}
 	sparse_want = cfg.sweep_max > cfg.populate_len ? cfg.sweep_max :
 							 cfg.populate_len;
 	backing_probe(sparse_want);
