@@ -254,7 +254,7 @@ $(B)/tests/kselftest_pfnmap_test: tests/kselftest/pfnmap.c $(B)/kselftest-src $(
 		-o $(B)/obj/kselftest/pfnmap.o $$src/tools/testing/selftests/mm/pfnmap.c && \
 	$(CC) $(KSELFTEST_CFLAGS) -c -o $(B)/obj/kselftest/vm_util.o \
 		$$src/tools/testing/selftests/mm/vm_util.c
-	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/obj/kselftest/pfnmap.o \
+	$(CC) $(USER_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/obj/kselftest/pfnmap.o \
 		$(B)/obj/kselftest/vm_util.o -L$(B)/lib -lmapdemo -Wl,-rpath,'$$ORIGIN/../lib'
 
 $(BENCH): $(BENCH_SRCS) tests/bench/bench.h driver/uapi/mapdemo.h
