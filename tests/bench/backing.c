@@ -23,18 +23,37 @@ static struct {
 	size_t max_len;		/* 0: no limit */
 } avail[BK_NR];
 
-static const char *const names[BK_NR] = {
-	[BK_ANON] = "MAP_ANONYMOUS",
-	[BK_DEVZERO] = "/dev/zero",
-	[BK_ZERO] = "zero",
-	[BK_SPARSE] = "sparse",
-	[BK_DMA_PFN] = "dma-pfn",
-	[BK_DMA_PAGE] = "dma-page",
+/* a backing's name in the tables, and the word a command line names it
+ * by (mapdemo-bench --workload) */
+static const struct {
+	const char *name, *word;
+} names[BK_NR] = {
+	[BK_ANON] = { "MAP_ANONYMOUS", "anon" },
+	[BK_DEVZERO] = { "/dev/zero", "devzero" },
+	[BK_ZERO] = { "zero", "zero" },
+	[BK_SPARSE] = { "sparse", "sparse" },
+	[BK_DMA_PFN] = { "dma-pfn", "dma-pfn" },
+	[BK_DMA_PAGE] = { "dma-page", "dma-page" },
 };
 
 const char *backing_name(enum backing bk)
 {
-	return names[bk];
+	return names[bk].name;
+}
+
+const char *backing_word(enum backing bk)
+{
+	return names[bk].word;
+}
+
+int backing_by_word(const char *word)
+{
+	int bk;
+
+	for (bk = 0; bk < BK_NR; bk++)
+		if (!strcmp(word, names[bk].word))
+			return bk;
+	return -1;
 }
 
 static int mode_of(enum backing bk)

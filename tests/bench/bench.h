@@ -78,6 +78,10 @@ const char *reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* backing.c */
 const char *backing_name(enum backing bk);
+/* "anon", "zero", ...: a backing as a command line names it; and back
+ * (-1: no such word) */
+const char *backing_word(enum backing bk);
+int backing_by_word(const char *word);
 /* NULL if @bk can map @len bytes with @shared, else why not. */
 const char *backing_na(enum backing bk, int shared, size_t len);
 void backing_probe(size_t sparse_want);

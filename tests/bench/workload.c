@@ -16,16 +16,6 @@ enum access { ACC_READ, ACC_WRITE, ACC_POPULATE };
 
 static const char *const access_names[] = { "read", "write", "populate" };
 
-/* the backings by the words a spec names them with */
-static const char *const backing_words[BK_NR] = {
-	[BK_ANON] = "anon",
-	[BK_DEVZERO] = "devzero",
-	[BK_ZERO] = "zero",
-	[BK_SPARSE] = "sparse",
-	[BK_DMA_PFN] = "dma-pfn",
-	[BK_DMA_PAGE] = "dma-page",
-};
-
 static int lookup(const char *word, const char *const *names, int n)
 {
 	int i;
@@ -52,7 +42,7 @@ static int parse_spec(const char *spec, enum backing *bk, int *shared,
 		goto bad;
 	*sharing++ = '\0';
 	*access++ = '\0';
-	i = lookup(buf, backing_words, BK_NR);
+	i = backing_by_word(buf);
 	if (i < 0)
 		goto bad;
 	*bk = i;
@@ -107,7 +97,7 @@ int workload_run(const char *spec, size_t len, int reps)
 		region_unmap(&r);
 	}
 	printf("workload: %s %s %s: %zu pages x %d, %ld faults\n",
-	       backing_words[bk], shared ? "shared" : "private",
+	       backing_word(bk), shared ? "shared" : "private",
 	       access_names[acc], len / page_size, reps, minflt() - flt);
 	return 0;
 }
