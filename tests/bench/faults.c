@@ -3,7 +3,8 @@
  * Faults per MiB touched, as the kernel counts them (getrusage minflt)
  * and as the driver does (its per-file stats), with the kernel's
  * fault-around on and off, on a fresh mapping, and with huge mappings
- * allowed and refused; and the pages the driver allocated for them.
+ * allowed and refused (written, and read); and the pages the driver
+ * allocated for them.
  */
 #include <errno.h>
 #include <string.h>
@@ -89,7 +90,8 @@ static int fresh_sample(struct variant *v, double *out)
 	return 0;
 }
 
-static int huge_sample(struct variant *v, double *out)
+/* A fresh mapping placed for huge pages (op ON) or refused them, touched. */
+static int huge_touch(struct variant *v, int write, double *out)
 {
 	enum placement where = PLACE_SMALL;
 	struct region r;
@@ -102,9 +104,19 @@ static int huge_sample(struct variant *v, double *out)
 	ret = variant_map_fresh(v, &r, 0, where);
 	if (ret)
 		return ret;
-	count_touch(v, &r, 1, out);
+	count_touch(v, &r, write, out);
 	region_unmap(&r);
 	return 0;
+}
+
+static int huge_write_sample(struct variant *v, double *out)
+{
+	return huge_touch(v, 1, out);
+}
+
+static int huge_read_sample(struct variant *v, double *out)
+{
+	return huge_touch(v, 0, out);
 }
 
 static const char *fa_name(const struct variant *v)
@@ -119,11 +131,21 @@ static const char *fresh_name(const struct variant *v)
 		      v->shared ? "shared" : "private");
 }
 
-static const char *huge_name(const struct variant *v)
+static const char *huge_name(const struct variant *v, const char *access)
 {
-	return reason("%s %s write, %s", backing_name(v->bk),
-		      v->shared ? "shared" : "private",
+	return reason("%s %s %s, %s", backing_name(v->bk),
+		      v->shared ? "shared" : "private", access,
 		      v->op == ON ? "huge" : "no huge");
+}
+
+static const char *huge_write_name(const struct variant *v)
+{
+	return huge_name(v, "write");
+}
+
+static const char *huge_read_name(const struct variant *v)
+{
+	return huge_name(v, "read");
 }
 
 /* The driver's own counts go in the figure's note. */
@@ -172,6 +194,7 @@ void bench_faults(void)
 	};
 	enum { NROWS = sizeof(fa_rows) / sizeof(fa_rows[0]) };
 	struct variant vs[2 * NROWS] = {}, hv[2 * NROWS] = {}, fv[NROWS] = {};
+	struct variant hr[2 * NROWS];
 	int reps = cfg.reps < 3 ? cfg.reps : 3;	/* counts barely vary */
 	const char *no_knob = NULL;
 	int i, n = 0;
@@ -206,7 +229,13 @@ void bench_faults(void)
 	driver_notes(fv, NROWS, reps);
 	variants_figures(fv, NROWS, reps, "faults", "faults per MiB", 0, fresh_name);
 	pages_figures(fv, NROWS, reps, fresh_name);
-	variants_run(hv, n, reps, huge_sample);
+	memcpy(hr, hv, sizeof(hr));
+	variants_run(hv, n, reps, huge_write_sample);
 	driver_notes(hv, n, reps);
-	variants_figures(hv, n, reps, "faults", "faults per MiB", 0, huge_name);
+	variants_figures(hv, n, reps, "faults", "faults per MiB", 0, huge_write_name);
+	/* reads too: a THP kernel maps anonymous reads to its huge zero page */
+	variants_run(hr, n, reps, huge_read_sample);
+	driver_notes(hr, n, reps);
+	variants_figures(hr, n, reps, "faults", "faults per MiB", 0, huge_read_name);
+	pages_figures(hr, n, reps, huge_read_name);
 }

@@ -98,6 +98,14 @@ void targets_eval(void)
 			 i ? "shared" : "private");
 		on_figure(what, "faults", name, -1, 1, 16, 1);
 	}
+	/* as a THP kernel's users get it: 2 MiB aligned, huge pages allowed */
+	for (i = 0; i < 2; i++) {
+		snprintf(what, sizeof(what), "zero %s read <= 16 faults/MiB, fresh, PMD aligned",
+			 i ? "shared" : "private");
+		snprintf(name, sizeof(name), "zero %s read, huge",
+			 i ? "shared" : "private");
+		on_figure(what, "faults", name, -1, 1, 16, 1);
+	}
 	on_figure("zero private read allocates 0 driver pages/MiB",
 		  "faults", "zero private read, fresh, driver pages", -1, 1, 0, 1);
 	for (i = 0; i < 2; i++) {
