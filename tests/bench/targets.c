@@ -73,6 +73,21 @@ static void on_pair(const char *what, const char *section, const char *num,
 	}
 }
 
+/*
+ * A zero mode fault-count goal, for private (@shared 0) or shared
+ * mappings: the goal "zero SHARING @what" on the row "zero SHARING @row".
+ */
+static void on_zero_faults(const char *what, const char *row, int shared,
+			   double limit)
+{
+	const char *sharing = shared ? "shared" : "private";
+	char goal[96], name[64];
+
+	snprintf(goal, sizeof(goal), "zero %s %s", sharing, what);
+	snprintf(name, sizeof(name), "zero %s %s", sharing, row);
+	on_figure(goal, "faults", name, -1, 1, limit, 1);
+}
+
 void targets_eval(void)
 {
 	double huge_mib = (double)cfg.huge_len / MiB;
@@ -87,34 +102,20 @@ void targets_eval(void)
 	on_figure("MAP_POPULATE sparse private <= 1.1x MAP_ANONYMOUS",
 		  "populate", "sparse private", REF_ANON, 1, 1.1, 1);
 	for (i = 0; i < 2; i++) {
-		snprintf(what, sizeof(what), "zero %s read <= 16 faults/MiB, fresh",
-			 i ? "shared" : "private");
-		snprintf(name, sizeof(name), "zero %s read, fresh",
-			 i ? "shared" : "private");
-		on_figure(what, "faults", name, -1, 1, 16, 1);
-		snprintf(what, sizeof(what), "zero %s read <= 16 faults/MiB, refault",
-			 i ? "shared" : "private");
-		snprintf(name, sizeof(name), "zero %s read, fault-around on",
-			 i ? "shared" : "private");
-		on_figure(what, "faults", name, -1, 1, 16, 1);
+		on_zero_faults("read <= 16 faults/MiB, fresh",
+			       "read, fresh", i, 16);
+		on_zero_faults("read <= 16 faults/MiB, refault",
+			       "read, fault-around on", i, 16);
 	}
 	/* as a THP kernel's users get it: 2 MiB aligned, huge pages allowed */
-	for (i = 0; i < 2; i++) {
-		snprintf(what, sizeof(what), "zero %s read <= 16 faults/MiB, fresh, PMD aligned",
-			 i ? "shared" : "private");
-		snprintf(name, sizeof(name), "zero %s read, huge",
-			 i ? "shared" : "private");
-		on_figure(what, "faults", name, -1, 1, 16, 1);
-	}
+	for (i = 0; i < 2; i++)
+		on_zero_faults("read <= 16 faults/MiB, fresh, PMD aligned",
+			       "read, huge", i, 16);
 	on_figure("zero private read allocates 0 driver pages/MiB",
 		  "faults", "zero private read, fresh, driver pages", -1, 1, 0, 1);
-	for (i = 0; i < 2; i++) {
-		snprintf(what, sizeof(what), "zero %s write, PMD aligned <= 0.5 faults/MiB",
-			 i ? "shared" : "private");
-		snprintf(name, sizeof(name), "zero %s write, huge",
-			 i ? "shared" : "private");
-		on_figure(what, "faults", name, -1, 1, 0.5, 1);
-	}
+	for (i = 0; i < 2; i++)
+		on_zero_faults("write, PMD aligned <= 0.5 faults/MiB",
+			       "write, huge", i, 0.5);
 	on_figure("zero shared write first touch <= 0.9x /dev/zero shared",
 		  "first_touch", "zero shared write", REF_DEVZERO, 1, 0.9, 1);
 	/* the kernel's default window, 64 KiB: 16 pages of 4 KiB, 4 of 16 KiB */

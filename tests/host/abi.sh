@@ -9,16 +9,13 @@
 # Prints TAP lines.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+. "$here/tap.bash" abi
 header=$top/user/include/libmapdemo.h
 map=$top/user/lib/libmapdemo.map
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 inc=(-I"$top/user/include" -I"$top/driver/uapi")
 
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::abi::$2"; else echo "not ok - host::abi::$2"; fi
-}
 note() { sed 's/^/# /'; }
 
 # the exported functions, from the symbol map

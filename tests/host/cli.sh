@@ -3,13 +3,10 @@
 # one line on stderr naming it, every --help exits 0, and a failed
 # operation exits 1 with one line.  Prints TAP lines.
 set -u
+. "$(dirname "$0")/tap.bash" cli
 cli=${MAPDEMO_HOST_DIR:?}/mapdemo
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::cli::$2"; else echo "not ok - host::cli::$2"; fi
-}
 
 # expect STATUS NEEDLE ARGS...: exit STATUS, stdout empty, exactly one
 # stderr line "mapdemo: ..." that contains NEEDLE

@@ -6,13 +6,9 @@
 # verdict, a hung box and bad settings must give their own status and
 # one line.  Prints TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" image_run
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::image_run::$2"; else echo "not ok - host::image_run::$2"; fi
-}
 
 # The fake: FAKE_KVM (hang, fail or boot) says what -accel kvm does;
 # under TCG the box boots.  A box that boots prints the line its job

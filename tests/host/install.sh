@@ -4,13 +4,10 @@
 # for every function that renders without warnings; then make uninstall
 # leaves no file behind.  Prints TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" install
 dest=$(mktemp -d) work=$(mktemp -d)
 trap 'rm -rf "$dest" "$work"' EXIT
 
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::install::$2"; else echo "not ok - host::install::$2"; fi
-}
 ok() { "$@" > "$work/out" 2>&1; }
 
 ok make -C "$top" -s --no-print-directory install DESTDIR="$dest" PREFIX=/usr

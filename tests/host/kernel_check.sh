@@ -5,14 +5,10 @@
 # just what scripts/kernel-check reads (Makefile, .config, utsrelease.h,
 # version.h).  Prints TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" kernel-check
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 unset KDIR MAKEFLAGS MAKELEVEL MFLAGS
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::kernel-check::$2"; else echo "not ok - host::kernel-check::$2"; fi
-}
 
 # fake NAME RELEASE VERSION-CODE CC-TEXT CONFIG...: headers in $tmp/NAME
 fake() {

@@ -8,14 +8,10 @@
 # SKIP); tests/ktap-count.awk must count what make check counted before.
 # Prints TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" ktap
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::ktap::$2"; else echo "not ok - host::ktap::$2"; fi
-}
 
 # the kernel's KTAP parser and kselftest's runner, once, into the cache
 tools=$("$top/scripts/ktap-tools" 2>&1) || { tap 0 "kernel KTAP parser # SKIP $tools"; exit 0; }

@@ -4,13 +4,9 @@
 # and the script refuses what it cannot read.  Prints TAP lines.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+. "$here/tap.bash" matrix_table
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::matrix_table::$2"; else echo "not ok - host::matrix_table::$2"; fi
-}
 
 for f in README.md man/mapdemo.4; do
 	cp "$top/$f" "$work/${f##*/}"

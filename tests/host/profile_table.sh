@@ -6,13 +6,9 @@
 # and their ratio right; a workload with no result must say so and fail.
 # Prints TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" profile_table
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::profile_table::$2"; else echo "not ok - host::profile_table::$2"; fi
-}
 
 # 200 pages each; a sample is 1000 instructions
 cat > "$tmp/raw" <<'RAW'

@@ -6,14 +6,10 @@
 # Needs the private apt lists (qemu/apt, refreshed once a day).  Prints
 # TAP lines.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/tap.bash" selectors
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 unset KERNEL KERNEL_FLAVOUR KERNEL_ABI ACCEL ARCH MAKEFLAGS MAKELEVEL MFLAGS
-
-tap() {	# tap STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then echo "ok - host::selectors::$2"; else echo "not ok - host::selectors::$2"; fi
-}
 
 # bad WHAT NEEDLE... -- CMD...: CMD with the bad value WHAT (NAME=VALUE,
 # in its environment) exits non-zero with one line on stderr, nothing on
