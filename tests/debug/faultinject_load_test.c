@@ -22,8 +22,8 @@
  * rightly counts as a kernel report.  fail_page_alloc's count is not the
  * same from run to run (slab refills come when a slab runs out, and
  * KASAN's quarantine keeps freed objects from coming back soon), so its
- * sweep arms every page of its window, then the start of init a few
- * times more, hoping to meet each CPU's zero page.
+ * sweep arms every page of its window, then follows the zero pages with
+ * a staircase (see staircase()) until each CPU's has failed.
  * MAPDEMO_FI_VERBOSE=1 in the guest's environment prints every run.
  *
  * How a run is told apart: the trace events initcall_start and
@@ -83,6 +83,8 @@
 #define NOT_RUN INT_MIN
 /* loads of each kind that size the sweep's window */
 #define SIZE_RUNS 3
+/* the most runs of fail_page_alloc's staircase, after its walk */
+#define STAIR_RUNS 300
 
 /* mapdemo_init()'s steps, in its order: each one's failure unwinds the ones before */
 enum step {
@@ -631,7 +633,8 @@ struct sweep {
 	long warm_free;		/* settled MemFree after WARM_RUNS runs, or -1 */
 };
 
-static void sweep_run(struct sweep *sw, unsigned long q, struct run *r)
+/* One run of the sweep, armed at @q: returns the step of init that failed, or -1. */
+static int sweep_run(struct sweep *sw, unsigned long q, struct run *r)
 {
 	int step;
 
@@ -673,6 +676,7 @@ static void sweep_run(struct sweep *sw, unsigned long q, struct run *r)
 		sw->einval += r->err == EINVAL;
 	}
 	cr_assert_lt(sw->runs, MAX_RUNS, "the sweep does not end");
+	return step;
 }
 
 /* How many distinct values among @n. */
@@ -689,12 +693,57 @@ static unsigned long distinct(const unsigned long *v, unsigned long n)
 }
 
 /*
+ * Where a run armed at @q failed, against the zero pages: below 0 it
+ * failed before them (in the loader, or in an earlier step of init), so a
+ * later arming reaches further; above 0 after them (a later step, a
+ * failure init tolerated, or a load that used less than @q); 0: a zero
+ * page failed.
+ */
+static int against_zero(const struct run *r, int step)
+{
+	if (step == STEP_ZERO)
+		return 0;
+	if (step >= 0)
+		return step < STEP_ZERO ? -1 : 1;
+	return r->err ? -1 : 1;
+}
+
+/*
+ * Aim at the zero pages when the walk met too few of them: where they
+ * fall moves by tens of pages from run to run (the slab refills before
+ * them), so a walk of each page once can miss them all.  An up-down
+ * staircase follows them instead: one page further after a run that
+ * failed before them, one back after a run that failed after them, and
+ * after a hit, on to the CPU whose page has not yet failed.  It settles
+ * where half the runs fail before them, and there about one run in
+ * (spread / CPUs) fails one.
+ */
+static void staircase(struct sweep *sw, unsigned long q, unsigned long lo,
+		      unsigned long hi, int cpus)
+{
+	unsigned long all = (1UL << cpus) - 1, n;
+	struct run r;
+	int step, where;
+
+	for (n = 0; n < STAIR_RUNS && sw->zero_cpus != all; n++) {
+		step = sweep_run(sw, q, &r);
+		where = against_zero(&r, step);
+		if (!where)	/* CPU r.zero_freed's page: the next one's is further on */
+			where = sw->zero_cpus >> r.zero_freed == all >> r.zero_freed ? 1 : -1;
+		if (where < 0 && q < hi)
+			q++;
+		else if (where > 0 && q > lo)
+			q--;
+	}
+}
+
+/*
  * Walk from past the end of a load down to below where init starts.
  * failslab's allocations repeat from run to run, so the walk jumps from
  * one to the one before it.  fail_page_alloc's do not (slab refills come
  * when a slab runs out, and KASAN's quarantine keeps freed objects from
- * coming back soon): its walk arms every page of the window, then walks
- * the start of init again until each CPU's zero page has failed.
+ * coming back soon): its walk arms every page of the window, then its
+ * staircase follows the zero pages until each CPU's has failed.
  */
 static void sweep(const char *dir, const char *unit, unsigned long margin,
 		  bool every)
@@ -768,9 +817,14 @@ static void sweep(const char *dir, const char *unit, unsigned long margin,
 	free_before = tally_get(&sw.start, "MemFree+PcpFree");
 	for (q = full.before + margin; q > lo; q = every ? q - 1 : r.before)
 		sweep_run(&sw, q, &r);
-	for (pass = 0; every && pass < 6 && sw.zero_cpus != (1UL << cpus) - 1; pass++)
-		for (q = quick.before + 2 * margin; q > lo; q--)
-			sweep_run(&sw, q, &r);
+	if (every)
+		/*
+		 * Down to 0, not to the walk's floor: warm loads come to
+		 * take fewer pages than the sizing loads did (7.3's debug
+		 * kernel: whole loads of 3 to 33 pages after sizing loads
+		 * of 71 and 38), and the zero pages go with them.
+		 */
+		staircase(&sw, quick.before + margin, 0, full.before + margin, cpus);
 	settled_meminfo(&after);
 	free_after = tally_get(&after, "MemFree+PcpFree");
 	tally_moves(&sw.start, &after, 1024, moves, sizeof(moves));
