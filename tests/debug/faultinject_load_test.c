@@ -819,12 +819,14 @@ static void sweep(const char *dir, const char *unit, unsigned long margin,
 		sweep_run(&sw, q, &r);
 	if (every)
 		/*
-		 * Down to 0, not to the walk's floor: warm loads come to
-		 * take fewer pages than the sizing loads did (7.3's debug
-		 * kernel: whole loads of 3 to 33 pages after sizing loads
-		 * of 71 and 38), and the zero pages go with them.
+		 * Down to page 1, not to the walk's floor: warm loads come
+		 * to take fewer pages than the sizing loads did (7.3's
+		 * debug kernel: whole loads of 3 to 33 pages after sizing
+		 * loads of 71 and 38), and the zero pages go with them (its
+		 * CPU 0's page then failed armed at 2 to 5).  Armed at 0
+		 * the sweep would not move.
 		 */
-		staircase(&sw, quick.before + margin, 0, full.before + margin, cpus);
+		staircase(&sw, quick.before + margin, 1, full.before + margin, cpus);
 	settled_meminfo(&after);
 	free_after = tally_get(&after, "MemFree+PcpFree");
 	tally_moves(&sw.start, &after, 1024, moves, sizeof(moves));
