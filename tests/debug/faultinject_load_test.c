@@ -23,7 +23,8 @@
  * same from run to run (slab refills come when a slab runs out, and
  * KASAN's quarantine keeps freed objects from coming back soon), so its
  * sweep arms every page of its window, then follows the zero pages with
- * a staircase (see staircase()) until each CPU's has failed.
+ * a staircase (see staircase()) until each CPU's has failed, or for at
+ * most STAIR_RUNS runs.
  * MAPDEMO_FI_VERBOSE=1 in the guest's environment prints every run.
  *
  * How a run is told apart: the trace events initcall_start and
@@ -718,8 +719,8 @@ static int against_zero(const struct run *r, int step)
  * where half the runs fail before them, and there about one run in
  * (spread / CPUs) fails one.
  */
-static void staircase(struct sweep *sw, unsigned long q, unsigned long lo,
-		      unsigned long hi, int cpus)
+static void staircase(struct sweep *sw, unsigned long q, unsigned long hi,
+		      int cpus)
 {
 	unsigned long all = (1UL << cpus) - 1, n;
 	struct run r;
@@ -732,7 +733,7 @@ static void staircase(struct sweep *sw, unsigned long q, unsigned long lo,
 			where = sw->zero_cpus >> r.zero_freed == all >> r.zero_freed ? 1 : -1;
 		if (where < 0 && q < hi)
 			q++;
-		else if (where > 0 && q > lo)
+		else if (where > 0 && q > 1)	/* armed at 0, a run would not move */
 			q--;
 	}
 }
@@ -817,16 +818,15 @@ static void sweep(const char *dir, const char *unit, unsigned long margin,
 	free_before = tally_get(&sw.start, "MemFree+PcpFree");
 	for (q = full.before + margin; q > lo; q = every ? q - 1 : r.before)
 		sweep_run(&sw, q, &r);
+	/*
+	 * The staircase goes down to page 1, not to the walk's floor: warm
+	 * loads come to take fewer pages than the sizing loads did (7.3's
+	 * debug kernel: whole loads of 3 to 33 pages after sizing loads of
+	 * 71 and 38), and the zero pages go with them (its CPU 0's page then
+	 * failed armed at 2 to 5).
+	 */
 	if (every)
-		/*
-		 * Down to page 1, not to the walk's floor: warm loads come
-		 * to take fewer pages than the sizing loads did (7.3's
-		 * debug kernel: whole loads of 3 to 33 pages after sizing
-		 * loads of 71 and 38), and the zero pages go with them (its
-		 * CPU 0's page then failed armed at 2 to 5).  Armed at 0
-		 * the sweep would not move.
-		 */
-		staircase(&sw, quick.before + margin, 1, full.before + margin, cpus);
+		staircase(&sw, quick.before + margin, full.before + margin, cpus);
 	settled_meminfo(&after);
 	free_after = tally_get(&after, "MemFree+PcpFree");
 	tally_moves(&sw.start, &after, 1024, moves, sizeof(moves));
